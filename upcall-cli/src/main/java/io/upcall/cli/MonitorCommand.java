@@ -1,0 +1,27 @@
+package io.upcall.cli;
+
+import io.upcall.core.ProcOptions;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code upcall monitor}: every available source, merged into one stream. */
+@Command(name = "monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Every available kernel source merged into one stream (today: process events from the proc "
+                + "connector). Needs root.", ""},
+        footer = {"", "Examples:",
+                "  upcall monitor",
+                "  upcall monitor --json --duration 10s > events.jsonl"})
+final class MonitorCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    Main parent;
+
+    @Mixin
+    StreamOptions stream;
+
+    @Override
+    public Integer call() throws Exception {
+        return new StreamRunner(stream, parent.out(), parent.spec.commandLine().getErr()).run(ProcOptions.defaults());
+    }
+}

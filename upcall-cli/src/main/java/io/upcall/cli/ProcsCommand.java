@@ -1,0 +1,50 @@
+package io.upcall.cli;
+
+import io.upcall.core.ProcEventType;
+import io.upcall.core.ProcOptions;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code upcall procs}: process events from the proc connector, like forkstat. */
+@Command(name = "procs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Process events from the kernel's proc connector: fork, exec, exit, uid, gid, sid, comm, ptrace, "
+                + "coredump. Needs root (CAP_NET_ADMIN).", ""},
+        footer = {"", "Examples:",
+                "  upcall procs                          a table, like forkstat",
+                "  upcall procs --json --events exec,exit",
+                "  upcall procs --tree $$ --ancestors    this shell and what it starts"})
+final class ProcsCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    Main parent;
+
+    @Mixin
+    StreamOptions stream;
+
+    @Option(names = "--events", split = ",", paramLabel = "TYPE",
+            description = "Event types to show (default: all): fork, exec, exit, uid, gid, sid, comm, ptrace, coredump. "
+                    + "On Linux 6.6+ the kernel filters them.")
+    List<String> events;
+
+    @Override
+    public Integer call() throws Exception {
+        EnumSet<ProcEventType> wanted = EnumSet.noneOf(ProcEventType.class);
+        if (events == null || events.isEmpty()) {
+            wanted.addAll(ProcEventType.all());
+        } else {
+            for (String name : events) {
+                try {
+                    wanted.add(ProcEventType.parse(name));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(parent.spec.commandLine(), e.getMessage());
+                }
+            }
+        }
+        return new StreamRunner(stream, parent.out(), parent.spec.commandLine().getErr())
+                .run(ProcOptions.defaults().withEvents(wanted));
+    }
+}

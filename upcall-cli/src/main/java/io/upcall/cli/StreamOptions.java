@@ -1,0 +1,40 @@
+package io.upcall.cli;
+
+import io.upcall.core.ProcOptions;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every streaming command takes. */
+final class StreamOptions {
+    @Option(names = "--json", description = "JSON Lines, one event per line (docs/events.md), instead of the table.")
+    boolean json;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
+            description = "Stop after D: seconds (15) or with a unit (500ms, 15s, 2m, 1h).")
+    Duration duration;
+
+    @Option(names = "--rcvbuf", paramLabel = "BYTES", converter = Converters.SizeConverter.class,
+            description = "Socket receive buffer to ask for (8388608, 8M; default ${DEFAULT-VALUE}). The kernel doubles it.")
+    int receiveBuffer = ProcOptions.DEFAULT_RECEIVE_BUFFER;
+
+    @Option(names = "--pid", paramLabel = "P", description = "Only events about process P.")
+    Integer pid;
+
+    @Option(names = "--tree", paramLabel = "P", description = "Only events of process P and its descendants.")
+    Integer tree;
+
+    @Option(names = "--ancestors", description = "Add each process's ancestors (pid, comm) to its context.")
+    boolean ancestors;
+
+    @Option(names = "--no-process", negatable = false,
+            description = "Leave out the process context (comm, exe, cmdline, user) that Upcall reads from /proc.")
+    boolean noProcess;
+
+    @Option(names = "--color", paramLabel = "WHEN", description = "Color the table: auto (on a terminal, unless NO_COLOR is set), always, never. Default: ${DEFAULT-VALUE}.")
+    ColorMode color = ColorMode.auto;
+
+    enum ColorMode { auto, always, never }
+}

@@ -1,0 +1,240 @@
+package io.upcall.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+
+/**
+ * A growable UTF-8 byte buffer with just the JSON writing the event stream needs. Hand-written because
+ * the core library takes no dependency and this is the hot path of {@code --json}: no intermediate
+ * strings for numbers, and the RFC 3339 date prefix is built once per second.
+ */
+final class JsonBuffer {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] bytes = new byte[8192];
+    private int size;
+    private long prefixSecond = Long.MIN_VALUE;
+    private byte[] prefix;
+    private boolean first;
+
+    int size() {
+        return size;
+    }
+
+    void reset() {
+        size = 0;
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        out.write(bytes, 0, size);
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+
+    private void raw(byte b) {
+        ensure(1);
+        bytes[size++] = b;
+    }
+
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            bytes[size++] = (byte) s.charAt(i);
+        }
+    }
+
+    JsonBuffer beginObject() {
+        raw((byte) '{');
+        first = true;
+        return this;
+    }
+
+    JsonBuffer endObject() {
+        raw((byte) '}');
+        first = false;
+        return this;
+    }
+
+    JsonBuffer beginArray(String name) {
+        key(name);
+        raw((byte) '[');
+        first = true;
+        return this;
+    }
+
+    JsonBuffer endArray() {
+        raw((byte) ']');
+        first = false;
+        return this;
+    }
+
+    /** Starts an object as an array element. */
+    JsonBuffer beginElement() {
+        if (!first) {
+            raw((byte) ',');
+        }
+        return beginObject();
+    }
+
+    JsonBuffer beginObject(String name) {
+        key(name);
+        return beginObject();
+    }
+
+    void newline() {
+        raw((byte) '\n');
+    }
+
+    private void key(String name) {
+        if (!first) {
+            raw((byte) ',');
+        }
+        first = false;
+        raw((byte) '"');
+        ascii(name);
+        raw((byte) '"');
+        raw((byte) ':');
+    }
+
+    JsonBuffer field(String name, long value) {
+        key(name);
+        number(value);
+        return this;
+    }
+
+    JsonBuffer field(String name, boolean value) {
+        key(name);
+        ascii(value ? "true" : "false");
+        return this;
+    }
+
+    /** A string field, or {@code null} when {@code value} is null. */
+    JsonBuffer field(String name, String value) {
+        key(name);
+        string(value);
+        return this;
+    }
+
+    JsonBuffer nullField(String name) {
+        key(name);
+        ascii("null");
+        return this;
+    }
+
+    /** An RFC 3339 UTC time with nanoseconds: {@code "2026-11-28T22:25:27.123456789Z"}. */
+    JsonBuffer field(String name, Instant time) {
+        key(name);
+        long second = time.getEpochSecond();
+        if (second != prefixSecond) {
+            LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
+            prefix = String.format("\"%04d-%02d-%02dT%02d:%02d:%02d.", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+                    t.getHour(), t.getMinute(), t.getSecond()).getBytes(StandardCharsets.US_ASCII);
+            prefixSecond = second;
+        }
+        ensure(prefix.length + 11);
+        System.arraycopy(prefix, 0, bytes, size, prefix.length);
+        size += prefix.length;
+        int nano = time.getNano();
+        for (int div = 100_000_000; div > 0; div /= 10) {
+            bytes[size++] = (byte) ('0' + (nano / div) % 10);
+        }
+        bytes[size++] = 'Z';
+        bytes[size++] = '"';
+        return this;
+    }
+
+    private void number(long v) {
+        if (v == Long.MIN_VALUE) {
+            ascii(Long.toString(v));
+            return;
+        }
+        ensure(20);
+        if (v < 0) {
+            bytes[size++] = '-';
+            v = -v;
+        }
+        int start = size;
+        do {
+            bytes[size++] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        for (int i = start, j = size - 1; i < j; i++, j--) {
+            byte b = bytes[i];
+            bytes[i] = bytes[j];
+            bytes[j] = b;
+        }
+    }
+
+    private void string(String s) {
+        if (s == null) {
+            ascii("null");
+            return;
+        }
+        raw((byte) '"');
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                raw((byte) c);
+            } else if (c == '"' || c == '\\') {
+                raw((byte) '\\');
+                raw((byte) c);
+            } else if (c < 0x20 || c == 0x7f) {
+                escapeControl(c);
+            } else {
+                // Non-ASCII: hand the rest to the JDK's UTF-8 encoder (which replaces lone surrogates).
+                utf8(s, i);
+                break;
+            }
+        }
+        raw((byte) '"');
+    }
+
+    private void utf8(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                raw((byte) '\\');
+                raw((byte) c);
+            } else if (c < 0x20 || c == 0x7f) {
+                escapeControl(c);
+            } else if (c < 0x80) {
+                raw((byte) c);
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
+                byte[] enc = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                ensure(enc.length);
+                System.arraycopy(enc, 0, bytes, size, enc.length);
+                size += enc.length;
+                i = end - 1;
+            }
+        }
+    }
+
+    private void escapeControl(char c) {
+        switch (c) {
+            case '\n' -> ascii("\\n");
+            case '\r' -> ascii("\\r");
+            case '\t' -> ascii("\\t");
+            default -> {
+                ascii("\\u00");
+                raw(HEX[(c >> 4) & 0xf]);
+                raw(HEX[c & 0xf]);
+            }
+        }
+    }
+}

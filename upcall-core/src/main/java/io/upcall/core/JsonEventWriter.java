@@ -1,0 +1,112 @@
+package io.upcall.core;
+
+import io.upcall.linux.Signals;
+import io.upcall.protocol.cnproc.ProcEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes events as JSON Lines, the schema of {@code docs/events.md}: one object per line, common fields
+ * {@code time}, {@code source}, {@code type} first, then the kernel's fields in snake case, then
+ * {@code process}. Events accumulate in a buffer; {@link #flushTo} writes them in one call. Not
+ * thread-safe: one per subscriber.
+ */
+public final class JsonEventWriter {
+    private final JsonBuffer out = new JsonBuffer();
+
+    /** One event as a JSON object, without the newline (for tests and small tools). */
+    public static String toJson(Event event) {
+        JsonEventWriter w = new JsonEventWriter();
+        w.write(event);
+        String line = new String(w.out.toByteArray(), StandardCharsets.UTF_8);
+        return line.substring(0, line.length() - 1);
+    }
+
+    /** Appends {@code event} and a newline. */
+    public void write(Event event) {
+        out.beginObject().field("time", event.time()).field("source", event.source()).field("type", event.type());
+        switch (event) {
+            case ProcessEvent pe -> process(pe);
+            case LossEvent l -> {
+                out.field("channel", l.channel());
+                if (l.count() >= 0) {
+                    out.field("count", l.count());
+                } else {
+                    out.nullField("count");
+                }
+                out.field("reason", l.reason());
+            }
+            case RejectedEvent r -> out.field("channel", r.channel()).field("sender_port", Integer.toUnsignedLong(r.senderPort()))
+                    .field("reason", r.reason());
+            case MalformedEvent m -> out.field("channel", m.channel()).field("kind", m.kind()).field("offset", m.offset())
+                    .field("reason", m.reason());
+        }
+        out.endObject().newline();
+    }
+
+    /** Bytes waiting to be flushed. */
+    public int pendingBytes() {
+        return out.size();
+    }
+
+    /** Writes what accumulated to {@code stream} and empties the buffer (the stream is not flushed). */
+    public void flushTo(OutputStream stream) throws IOException {
+        out.writeTo(stream);
+        out.reset();
+    }
+
+    private void process(ProcessEvent pe) {
+        ProcEvent k = pe.kernel();
+        out.field("cpu", k.cpu());
+        switch (k) {
+            case ProcEvent.Fork f -> out.field("parent_pid", f.parentPid()).field("parent_tgid", f.parentTgid())
+                    .field("child_pid", f.childPid()).field("child_tgid", f.childTgid()).field("thread", f.thread());
+            case ProcEvent.Exec e -> ids(e.pid(), e.tgid());
+            case ProcEvent.Exit e -> {
+                ids(e.pid(), e.tgid()).field("exit_code", e.exitCode());
+                if (e.exitedNormally()) {
+                    out.field("status", e.status());
+                } else {
+                    out.field("signal", Signals.name(e.termSignal()));
+                }
+                out.field("core_dumped", e.coreDumped()).field("exit_signal", e.exitSignal())
+                        .field("parent_pid", e.parentPid()).field("parent_tgid", e.parentTgid());
+            }
+            case ProcEvent.Uid u -> ids(u.pid(), u.tgid()).field("ruid", Integer.toUnsignedLong(u.ruid()))
+                    .field("euid", Integer.toUnsignedLong(u.euid()));
+            case ProcEvent.Gid g -> ids(g.pid(), g.tgid()).field("rgid", Integer.toUnsignedLong(g.rgid()))
+                    .field("egid", Integer.toUnsignedLong(g.egid()));
+            case ProcEvent.Sid s -> ids(s.pid(), s.tgid());
+            case ProcEvent.Comm c -> ids(c.pid(), c.tgid()).field("comm", c.comm());
+            case ProcEvent.Ptrace p -> ids(p.pid(), p.tgid()).field("tracer_pid", p.tracerPid())
+                    .field("tracer_tgid", p.tracerTgid());
+            case ProcEvent.Coredump c -> ids(c.pid(), c.tgid()).field("parent_pid", c.parentPid())
+                    .field("parent_tgid", c.parentTgid());
+            case ProcEvent.Ack a -> out.field("err", a.err());
+        }
+        ProcessInfo p = pe.process();
+        if (p != null) {
+            out.beginObject("process").field("pid", p.pid()).field("ppid", p.ppid()).field("comm", p.comm())
+                    .field("exe", p.exe()).field("cmdline", p.cmdline());
+            if (p.uid() >= 0) {
+                out.field("uid", p.uid());
+            } else {
+                out.nullField("uid");
+            }
+            out.field("user", p.user());
+            if (!p.ancestors().isEmpty()) {
+                out.beginArray("ancestors");
+                for (ProcessInfo.Ancestor a : p.ancestors()) {
+                    out.beginElement().field("pid", a.pid()).field("comm", a.comm()).endObject();
+                }
+                out.endArray();
+            }
+            out.endObject();
+        }
+    }
+
+    private JsonBuffer ids(int pid, int tgid) {
+        return out.field("pid", pid).field("tgid", tgid);
+    }
+}

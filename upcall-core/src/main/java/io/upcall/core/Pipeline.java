@@ -1,0 +1,174 @@
+package io.upcall.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Carries events from source threads to one dispatch thread, which enriches, filters and delivers
+ * them to the subscribers in order. The queue is bounded by a count of events: a source never blocks
+ * on it; what does not fit is dropped, counted per source, and reported as a {@link LossEvent} in that
+ * source's place in the stream as soon as the queue has room again (or at close).
+ */
+final class Pipeline {
+    private static final Batch STOP = new Batch(new Event[0], 0);
+
+    private record Batch(Event[] events, int count) {}
+
+    private final int capacity;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final Stage stage;
+    private final List<Subscriber> subscribers;
+    private final ErrorHandler errors;
+    private final Supplier<Instant> now;
+    private final Thread thread;
+
+    /** Enrichment and filtering, run on the dispatch thread before delivery. */
+    interface Stage {
+        /** @return the event to deliver (possibly enriched), or null to drop it silently by the user's filter */
+        Event process(Event event);
+    }
+
+    Pipeline(int capacity, Stage stage, List<Subscriber> subscribers, ErrorHandler errors, Supplier<Instant> now) {
+        this.capacity = capacity;
+        this.stage = stage;
+        this.subscribers = List.copyOf(subscribers);
+        this.errors = errors;
+        this.now = now;
+        this.thread = Thread.ofPlatform().name("upcall-dispatch").unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** A source's way in; each source thread owns one. */
+    Publisher publisher(String channel) {
+        return new Publisher(channel);
+    }
+
+    final class Publisher {
+        private final String channel;
+        private long dropped;
+
+        private Publisher(String channel) {
+            this.channel = channel;
+        }
+
+        /** Queues {@code events[0..count)} unless that would pass the capacity; never blocks. */
+        void publish(Event[] events, int count) {
+            if (count == 0) {
+                return;
+            }
+            if (dropped > 0 && offer(new Event[] {lossReport()}, 1, false)) {
+                dropped = 0;
+            }
+            if (dropped > 0 || !offer(events, count, false)) {
+                dropped += count;
+            }
+        }
+
+        /** Reports drops still pending when the source stops, past the capacity: the last word must be said. */
+        void flush() {
+            if (dropped > 0) {
+                offer(new Event[] {lossReport()}, 1, true);
+                dropped = 0;
+            }
+        }
+
+        private LossEvent lossReport() {
+            return new LossEvent(now.get(), channel, dropped, "Upcall's queue was full (" + capacity
+                    + " events): subscribers fell behind");
+        }
+    }
+
+    private boolean offer(Event[] events, int count, boolean force) {
+        if (!force && pending.get() + count > capacity) {
+            return false;
+        }
+        pending.addAndGet(count);
+        queue.add(new Batch(events, count));
+        return true;
+    }
+
+    /** Delivers everything queued, tells subscribers the stream ended, and stops the thread. */
+    void close() throws InterruptedException {
+        queue.add(STOP);
+        if (Thread.currentThread() != thread) {
+            thread.join();
+        }
+    }
+
+    boolean isDispatchThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Batch batch = queue.poll(1, TimeUnit.SECONDS);
+                if (batch == STOP) {
+                    break;
+                }
+                if (batch != null) {
+                    dispatch(batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < subscribers.size(); i++) {
+            try {
+                subscribers.get(i).onClose();
+            } catch (Exception e) {
+                errors.onError("subscriber " + i + " on close", e);
+            }
+        }
+    }
+
+    private void dispatch(Batch batch) {
+        Event[] events = batch.events();
+        int last = batch.count() - 1;
+        for (int i = 0; i <= last; i++) {
+            Event event;
+            try {
+                event = stage.process(events[i]);
+            } catch (RuntimeException e) {
+                errors.onError("enrichment of " + events[i].type(), e);
+                event = events[i];
+            }
+            boolean endOfBatch = i == last && queue.isEmpty();
+            if (event != null) {
+                deliver(event, endOfBatch);
+            } else if (endOfBatch) {
+                // The filter took the batch's last event: subscribers still need their cue to flush.
+                deliverEndOfBatch();
+            }
+        }
+        pending.addAndGet(-batch.count());
+    }
+
+    private void deliver(Event event, boolean endOfBatch) {
+        for (int s = 0; s < subscribers.size(); s++) {
+            try {
+                subscribers.get(s).onEvent(event, endOfBatch);
+            } catch (Exception e) {
+                errors.onError("subscriber " + s, e);
+            }
+        }
+    }
+
+    private void deliverEndOfBatch() {
+        for (int s = 0; s < subscribers.size(); s++) {
+            try {
+                subscribers.get(s).onEndOfBatch();
+            } catch (Exception e) {
+                errors.onError("subscriber " + s, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.upcall.core;
+
+import io.upcall.linux.LinuxException;
+import io.upcall.linux.NetlinkSocket;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * Sizes a socket's receive buffer: {@code SO_RCVBUFFORCE} when the process may (CAP_NET_ADMIN), else
+ * {@code SO_RCVBUF}, which the kernel silently caps at {@code net.core.rmem_max}, with a warning that
+ * names the cap. A bigger buffer is what lets a listener ride out a stall without loss.
+ */
+final class ReceiveBuffers {
+    private ReceiveBuffers() {}
+
+    /** @return the size the kernel granted, as {@code getsockopt(SO_RCVBUF)} reports it */
+    static int size(NetlinkSocket socket, int requested, Consumer<String> warnings) throws LinuxException {
+        if (requested <= 0) {
+            return socket.receiveBuffer();
+        }
+        try {
+            socket.setReceiveBufferForce(requested);
+        } catch (LinuxException e) {
+            if (!e.isPermissionDenied()) {
+                throw e;
+            }
+            socket.setReceiveBuffer(requested);
+            int granted = socket.receiveBuffer();
+            if (granted < 2L * requested) {
+                warnings.accept("receive buffer is " + granted + " bytes, not the " + (2L * requested)
+                        + " asked for: SO_RCVBUFFORCE needs CAP_NET_ADMIN, and SO_RCVBUF is capped by net.core.rmem_max="
+                        + rmemMax() + "; run as root or raise net.core.rmem_max");
+            }
+            return granted;
+        }
+        return socket.receiveBuffer();
+    }
+
+    private static String rmemMax() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/core/rmem_max")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.upcall.core;
+
+import java.time.Instant;
+
+/**
+ * A message was refused because it did not come from the kernel (or a trusted sender). It never
+ * reaches subscribers as a regular event.
+ */
+public record RejectedEvent(Instant time, String channel, int senderPort, String reason) implements Event {
+    @Override
+    public String source() {
+        return "upcall";
+    }
+
+    @Override
+    public String type() {
+        return "rejected";
+    }
+}

@@ -1,0 +1,172 @@
+package io.upcall.core;
+
+import io.upcall.linux.LinuxException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The entry point: choose sources, subscribe, start; close to stop. For example:
+ * <pre>{@code
+ * try (Upcall upcall = Upcall.builder()
+ *         .proc(ProcOptions.defaults())
+ *         .subscribe((event, endOfBatch) -> System.out.println(event))
+ *         .start()) {
+ *     Thread.sleep(10_000);
+ * }
+ * }</pre>
+ * Events reach subscribers on one dispatch thread, in the order the sources produced them. Closing
+ * stops the sources (unsubscribing from the kernel), delivers what was already queued, then calls
+ * each subscriber's {@link Subscriber#onClose()}.
+ */
+public final class Upcall implements AutoCloseable {
+    private final Pipeline pipeline;
+    private final ProcConnectorSource proc;
+    private final List<String> warnings;
+    private boolean closed;
+
+    private Upcall(Pipeline pipeline, ProcConnectorSource proc, List<String> warnings) {
+        this.pipeline = pipeline;
+        this.proc = proc;
+        this.warnings = warnings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Things that work, but not as asked (a smaller receive buffer, a filter done in user space). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** The proc connector socket's receive buffer, as the kernel reports it; 0 without a proc source. */
+    public int procReceiveBuffer() {
+        return proc != null ? proc.receiveBuffer() : 0;
+    }
+
+    /** True when the kernel filters proc event types for this listener. */
+    public boolean procKernelFilter() {
+        return proc != null && proc.kernelFilter();
+    }
+
+    /**
+     * Stops the sources, delivers what they queued, and ends the stream. Safe to call more than once;
+     * from a subscriber (the dispatch thread) it stops the sources and returns without waiting.
+     */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (proc != null) {
+            proc.close();
+        }
+        pipeline.close();
+    }
+
+    /** Whether each source works on this machine, and why not: what {@code upcall doctor} prints. */
+    public static List<Availability> checkSources() {
+        return List.of(ProcConnectorProbe.check(KernelVersion.running()));
+    }
+
+    /** Configures an {@link Upcall}. */
+    public static final class Builder {
+        private ProcOptions proc;
+        private boolean processContext = true;
+        private boolean ancestors;
+        private int pid = ProcessStage.NONE;
+        private int tree = ProcessStage.NONE;
+        private int queueCapacity = 65_536;
+        private final List<Subscriber> subscribers = new ArrayList<>();
+        private ErrorHandler errors = ErrorHandler.logging();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Listens to the proc connector (fork, exec, exit, ...). */
+        public Builder proc(ProcOptions options) {
+            this.proc = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /** Whether process events carry a {@code process} object (default true). */
+        public Builder processContext(boolean on) {
+            this.processContext = on;
+            return this;
+        }
+
+        /** Whether the {@code process} object lists its ancestors (default false). */
+        public Builder ancestors(boolean on) {
+            this.ancestors = on;
+            return this;
+        }
+
+        /** Keeps only process events about {@code pid}. */
+        public Builder pid(int pid) {
+            this.pid = positive(pid, "pid");
+            return this;
+        }
+
+        /** Keeps only process events of {@code root} and its descendants. */
+        public Builder tree(int root) {
+            this.tree = positive(root, "tree root pid");
+            return this;
+        }
+
+        /** Events Upcall holds for slow subscribers before it drops (and reports) the excess. */
+        public Builder queueCapacity(int events) {
+            this.queueCapacity = positive(events, "queue capacity");
+            return this;
+        }
+
+        public Builder subscribe(Subscriber subscriber) {
+            subscribers.add(Objects.requireNonNull(subscriber));
+            return this;
+        }
+
+        public Builder errorHandler(ErrorHandler handler) {
+            this.errors = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        /** The wall clock for event times (tests inject a fixed one). */
+        public Builder clock(Clock wallClock) {
+            this.clock = Objects.requireNonNull(wallClock);
+            return this;
+        }
+
+        private static int positive(int value, String what) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(what + " must be positive, not " + value);
+            }
+            return value;
+        }
+
+        /**
+         * Opens and subscribes every chosen source, then starts delivering.
+         * @throws LinuxException when the kernel refuses a source (the message names the call and errno)
+         */
+        public Upcall start() throws LinuxException {
+            if (proc == null) {
+                throw new IllegalStateException("no source chosen: call proc(...)");
+            }
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            boolean needTable = processContext || tree != ProcessStage.NONE;
+            ProcessTable table = needTable
+                    ? new ProcessTable(ProcFs.system(), new UserNames(Path.of("/etc/passwd")))
+                    : null;
+            ProcessStage stage = new ProcessStage(table, processContext, ancestors, pid, tree);
+            WallClock wall = new WallClock(clock, System::nanoTime);
+            Pipeline pipeline = new Pipeline(queueCapacity, stage, subscribers, errors, wall::now);
+            ProcConnectorSource source = new ProcConnectorSource(proc, wall, KernelVersion.running(), warnings::add, errors);
+            source.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
+            pipeline.start();
+            return new Upcall(pipeline, source, warnings);
+        }
+    }
+}

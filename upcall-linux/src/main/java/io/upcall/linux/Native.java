@@ -1,0 +1,164 @@
+package io.upcall.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Every libc function Upcall calls, as FFM downcall handles (the jextract idiom, written by hand).
+ * Each handle that can fail captures {@code errno} into a caller-supplied segment laid out by
+ * {@link #errnoLayout()}, so the value is read before anything else in the JVM can touch it.
+ * Callers use the {@code *Raw} methods and turn -1 into a {@link LinuxException} themselves.
+ */
+final class Native {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = errnoHandle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = errnoHandle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = errnoHandle("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT =
+            errnoHandle("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT =
+            errnoHandle("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SENDTO =
+            errnoHandle("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = errnoHandle("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMMSG =
+            errnoHandle("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CLOSE = errnoHandle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETPID =
+            LINKER.downcallHandle(LIBC.findOrThrow("getpid"), FunctionDescriptor.of(JAVA_INT));
+
+    private Native() {}
+
+    private static MethodHandle errnoHandle(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO);
+    }
+
+    /** Layout of the segment that receives {@code errno}; allocate one per calling thread or per call. */
+    static StructLayout errnoLayout() {
+        return CAPTURE_LAYOUT;
+    }
+
+    static MemorySegment allocateErrno(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    static int socket(MemorySegment errno, int domain, int type, int protocol) {
+        try {
+            return (int) SOCKET.invokeExact(errno, domain, type, protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int bind(MemorySegment errno, int fd, MemorySegment addr, int addrLen) {
+        try {
+            return (int) BIND.invokeExact(errno, fd, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getsockname(MemorySegment errno, int fd, MemorySegment addr, MemorySegment addrLen) {
+        try {
+            return (int) GETSOCKNAME.invokeExact(errno, fd, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int setsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(errno, fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getsockopt(MemorySegment errno, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(errno, fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long sendto(MemorySegment errno, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+        try {
+            return (long) SENDTO.invokeExact(errno, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long recvmsg(MemorySegment errno, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG.invokeExact(errno, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int recvmmsg(MemorySegment errno, int fd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
+        try {
+            return (int) RECVMMSG.invokeExact(errno, fd, msgvec, vlen, flags, timeout);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int poll(MemorySegment errno, MemorySegment fds, long nfds, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(errno, fds, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int close(MemorySegment errno, int fd) {
+        try {
+            return (int) CLOSE.invokeExact(errno, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Downcalls throw nothing checked; anything here is a JVM-level failure, passed on unchanged. */
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+}
