@@ -15,19 +15,22 @@ final class ProcessStage implements Pipeline.Stage {
     private final boolean ancestors;
     private final int pid;
     private final int treeRoot;
+    private final int self;
     private boolean seeded;
 
     /**
      * @param table         null when neither context nor a tree selection is wanted
      * @param pid           keep only events about this pid (or {@link #NONE})
      * @param treeRoot      keep only events of this process and its descendants (or {@link #NONE})
+     * @param self          this JVM's pid: its own threads' events are left out (or {@link #NONE} to keep them)
      */
-    ProcessStage(ProcessTable table, boolean attachContext, boolean ancestors, int pid, int treeRoot) {
+    ProcessStage(ProcessTable table, boolean attachContext, boolean ancestors, int pid, int treeRoot, int self) {
         this.table = table;
         this.attachContext = attachContext && table != null;
         this.ancestors = ancestors;
         this.pid = pid;
         this.treeRoot = treeRoot;
+        this.self = self;
     }
 
     @Override
@@ -51,6 +54,10 @@ final class ProcessStage implements Pipeline.Stage {
 
     private Event processEvent(ProcessEvent pe) {
         ProcEvent k = pe.kernel();
+        if (self != NONE && ProcEvents.tgid(k) == self) {
+            // Upcall's own threads starting, renaming and ending are noise in the stream it reports.
+            return null;
+        }
         ProcessInfo info = table != null ? table.apply(k, ancestors && attachContext) : null;
         if (pid != NONE && !aboutPid(k, pid)) {
             return null;

@@ -1,6 +1,7 @@
 package io.upcall.core;
 
 import io.upcall.linux.LinuxException;
+import io.upcall.linux.NetlinkSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ public final class Upcall implements AutoCloseable {
         private boolean ancestors;
         private int pid = ProcessStage.NONE;
         private int tree = ProcessStage.NONE;
+        private boolean includeSelf;
         private int queueCapacity = 65_536;
         private final List<Subscriber> subscribers = new ArrayList<>();
         private ErrorHandler errors = ErrorHandler.logging();
@@ -115,6 +117,12 @@ public final class Upcall implements AutoCloseable {
         /** Keeps only process events of {@code root} and its descendants. */
         public Builder tree(int root) {
             this.tree = positive(root, "tree root pid");
+            return this;
+        }
+
+        /** Whether to report this JVM's own thread events (default false: they are Upcall's own noise). */
+        public Builder includeSelf(boolean on) {
+            this.includeSelf = on;
             return this;
         }
 
@@ -160,7 +168,8 @@ public final class Upcall implements AutoCloseable {
             ProcessTable table = needTable
                     ? new ProcessTable(ProcFs.system(), new UserNames(Path.of("/etc/passwd")))
                     : null;
-            ProcessStage stage = new ProcessStage(table, processContext, ancestors, pid, tree);
+            ProcessStage stage = new ProcessStage(table, processContext, ancestors, pid, tree,
+                    includeSelf ? ProcessStage.NONE : NetlinkSocket.getpid());
             WallClock wall = new WallClock(clock, System::nanoTime);
             Pipeline pipeline = new Pipeline(queueCapacity, stage, subscribers, errors, wall::now);
             ProcConnectorSource source = new ProcConnectorSource(proc, wall, KernelVersion.running(), warnings::add, errors);
