@@ -141,7 +141,7 @@ final class Pipeline {
                 errors.onError("enrichment of " + events[i].type(), e);
                 event = events[i];
             }
-            boolean endOfBatch = i == last && queue.isEmpty();
+            boolean endOfBatch = i == last && nothingWaiting();
             if (event != null) {
                 deliver(event, endOfBatch);
             } else if (endOfBatch) {
@@ -150,6 +150,11 @@ final class Pipeline {
             }
         }
         pending.addAndGet(-batch.count());
+    }
+
+    private boolean nothingWaiting() {
+        Batch next = queue.peek();
+        return next == null || next == STOP;
     }
 
     private void deliver(Event event, boolean endOfBatch) {

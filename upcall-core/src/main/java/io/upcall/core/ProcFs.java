@@ -64,12 +64,13 @@ final class ProcFs {
     }
 
     /** Reads only the executable, command line and effective uid: what an exec changes. */
-    Snapshot readAfterExec(int pid, int ppid, String comm) {
+    Snapshot readAfterExec(int pid, int ppid) {
         Path dir = root.resolve(Integer.toString(pid));
-        String cmdline = cmdline(dir.resolve("cmdline"));
-        String exe = readLink(dir.resolve("exe"));
         String newComm = readString(dir.resolve("comm"));
-        return new Snapshot(pid, ppid, newComm != null ? newComm.strip() : comm, exe, cmdline,
+        if (newComm == null) {
+            return null;
+        }
+        return new Snapshot(pid, ppid, newComm.strip(), readLink(dir.resolve("exe")), cmdline(dir.resolve("cmdline")),
                 effectiveUid(dir.resolve("status")));
     }
 

@@ -138,9 +138,12 @@ final class ProcessTable {
 
     private Entry exec(int tgid) {
         Entry old = entries.get(tgid);
-        ProcFs.Snapshot s = old != null ? procFs.readAfterExec(tgid, old.ppid, old.comm) : procFs.read(tgid);
+        ProcFs.Snapshot s = old != null ? procFs.readAfterExec(tgid, old.ppid) : procFs.read(tgid);
         if (s == null) {
-            return old;
+            // Gone before we could read it: the parent's program it inherited is no longer true of it.
+            Entry unknown = new Entry(tgid, old != null ? old.ppid : -1, null, null, null, old != null ? old.uid : -1);
+            entries.put(tgid, unknown);
+            return unknown;
         }
         Entry fresh = Entry.of(s);
         entries.put(tgid, fresh);

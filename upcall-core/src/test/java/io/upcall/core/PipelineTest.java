@@ -1,0 +1,135 @@
+package io.upcall.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upcall.protocol.cnproc.ProcEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PipelineTest {
+    private static final Instant T = Instant.parse("2026-11-28T00:00:00Z");
+
+    private static Event exec(int pid) {
+        return new ProcessEvent(T, new ProcEvent.Exec(0, 0, 0, pid, pid), null);
+    }
+
+    @Test
+    void deliversInOrderAndSaysWhenABatchEnds() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Pipeline p = new Pipeline(100, e -> e, List.of((e, end) -> seen.add(e.type() + (end ? "!" : ""))),
+                (w, t) -> { }, () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2), exec(3)}, 3);
+        p.close();
+        assertThat(seen).containsExactly("exec", "exec", "exec!");
+    }
+
+    @Test
+    void dropsWhatDoesNotFitAndReportsTheExactCountInPlace() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Event> seen = new ArrayList<>();
+        Subscriber slow = (e, end) -> {
+            release.await();
+            seen.add(e);
+        };
+        Pipeline p = new Pipeline(4, e -> e, List.of(slow), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("proc");
+        pub.publish(new Event[] {exec(1), exec(2), exec(3), exec(4)}, 4); // fills the queue
+        pub.publish(new Event[] {exec(5), exec(6)}, 2); // dropped
+        pub.publish(new Event[] {exec(7)}, 1); // dropped
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            synchronized (seen) {
+                if (seen.size() >= 4) {
+                    break;
+                }
+            }
+            Thread.sleep(10);
+        }
+        pub.publish(new Event[] {exec(8)}, 1); // room again: the loss report goes first
+        p.close();
+        assertThat(seen).hasSize(6);
+        assertThat(seen.get(4)).isInstanceOfSatisfying(LossEvent.class, l -> {
+            assertThat(l.count()).isEqualTo(3);
+            assertThat(l.channel()).isEqualTo("proc");
+        });
+        assertThat(((ProcessEvent) seen.get(5)).kernel()).isEqualTo(new ProcEvent.Exec(0, 0, 0, 8, 8));
+    }
+
+    @Test
+    void reportsDropsStillPendingWhenTheSourceStops() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Event> seen = new ArrayList<>();
+        Pipeline p = new Pipeline(1, e -> e, List.of((e, end) -> {
+            release.await();
+            seen.add(e);
+        }), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("proc");
+        pub.publish(new Event[] {exec(1)}, 1);
+        pub.publish(new Event[] {exec(2)}, 1);
+        pub.flush();
+        release.countDown();
+        p.close();
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> assertThat(l.count()).isEqualTo(1));
+    }
+
+    @Test
+    void aFailingSubscriberDoesNotStopTheOthers() throws Exception {
+        List<String> errors = new ArrayList<>();
+        List<Event> seen = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
+        Subscriber failing = (e, end) -> {
+            throw new IllegalStateException("boom");
+        };
+        Subscriber good = new Subscriber() {
+            @Override
+            public void onEvent(Event e, boolean end) {
+                seen.add(e);
+            }
+
+            @Override
+            public void onClose() {
+                closed.add("good");
+            }
+        };
+        Pipeline p = new Pipeline(10, e -> e, List.of(failing, good), (w, t) -> errors.add(w + ": " + t.getMessage()), () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
+        p.close();
+        assertThat(seen).hasSize(2);
+        assertThat(errors).containsExactly("subscriber 0: boom", "subscriber 0: boom");
+        assertThat(closed).containsExactly("good");
+    }
+
+    @Test
+    void aFilteredLastEventStillEndsTheBatch() throws Exception {
+        List<String> calls = new ArrayList<>();
+        Subscriber s = new Subscriber() {
+            @Override
+            public void onEvent(Event e, boolean end) {
+                calls.add("event" + (end ? "!" : ""));
+            }
+
+            @Override
+            public void onEndOfBatch() {
+                calls.add("end");
+            }
+        };
+        Pipeline p = new Pipeline(10, e -> e instanceof ProcessEvent pe && ((ProcEvent.Exec) pe.kernel()).pid() == 2 ? null : e,
+                List.of(s), (w, t) -> { }, () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
+        p.close();
+        assertThat(calls).containsExactly("event", "end");
+    }
+}
