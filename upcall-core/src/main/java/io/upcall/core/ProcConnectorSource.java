@@ -73,6 +73,11 @@ final class ProcConnectorSource implements AutoCloseable {
         thread = Thread.ofPlatform().name("upcall-proc").start(() -> run(out));
     }
 
+    /** This listener's netlink port id (what a forger would send to). */
+    int portId() throws LinuxException {
+        return socket.portId();
+    }
+
     /** The receive buffer the kernel granted (as {@code SO_RCVBUF} reads back: twice the request). */
     int receiveBuffer() {
         return grantedBuffer;

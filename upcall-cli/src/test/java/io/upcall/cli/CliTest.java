@@ -1,0 +1,72 @@
+package io.upcall.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: help, version, and errors that say what to type instead. */
+class CliTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine(new ByteArrayOutputStream());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"monitor", "procs", "doctor"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out.toString()).contains("Usage: upcall " + command);
+        }
+        assertThat(run("procs", "--help")).isZero();
+        assertThat(out.toString()).contains("--events", "--tree", "--json", "--count", "--duration", "--rcvbuf");
+    }
+
+    @Test
+    void printsItsVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("upcall ").contains("Java 25");
+    }
+
+    @Test
+    void anUnknownEventTypeNamesTheValidOnes() {
+        assertThat(run("procs", "--events", "fork,spawn")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown proc event type 'spawn'", "fork, exec, exit");
+    }
+
+    @Test
+    void aBadDurationSaysWhatToWrite() {
+        assertThat(run("procs", "--duration", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("'soon' is not a duration", "15s");
+    }
+
+    @Test
+    void durationsTakeSecondsOrAUnit() {
+        Converters.DurationConverter c = new Converters.DurationConverter();
+        assertThat(c.convert("15")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.convert("15s")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.convert("1.5h")).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void sizesTakeBinaryUnits() {
+        Converters.SizeConverter c = new Converters.SizeConverter();
+        assertThat(c.convert("8388608")).isEqualTo(8 << 20);
+        assertThat(c.convert("8M")).isEqualTo(8 << 20);
+        assertThat(c.convert("512KiB")).isEqualTo(512 << 10);
+        assertThat(run("procs", "--rcvbuf", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("'lots' is not a size");
+    }
+}

@@ -1,0 +1,31 @@
+package io.upcall.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ErrnoAndSignalsTest {
+
+    @Test
+    void namesErrnosAndSaysWhichCallFailed() {
+        LinuxException e = new LinuxException("bind(NETLINK_AUDIT)", Errno.EPERM);
+        assertThat(e).hasMessage("bind(NETLINK_AUDIT) failed: EPERM (Operation not permitted)");
+        assertThat(e.isPermissionDenied()).isTrue();
+        assertThat(e.errnoName()).isEqualTo("EPERM");
+        assertThat(Errno.name(ErrnoAndSignalsTest.UNKNOWN)).isEqualTo("errno 4095");
+        assertThat(Errno.name(-3)).isEqualTo("errno -3");
+    }
+
+    private static final int UNKNOWN = 4095;
+
+    @Test
+    void namesSignalsAsKillDoes() {
+        assertThat(Signals.name(9)).isEqualTo("SIGKILL");
+        assertThat(Signals.name(17)).isEqualTo("SIGCHLD");
+        assertThat(Signals.name(31)).isEqualTo("SIGSYS");
+        assertThat(Signals.name(32)).isEqualTo("SIG32");
+        assertThat(Signals.name(34)).isEqualTo("SIGRTMIN");
+        assertThat(Signals.name(36)).isEqualTo("SIGRTMIN+2");
+        assertThat(Signals.name(64)).isEqualTo("SIGRTMAX");
+    }
+}
