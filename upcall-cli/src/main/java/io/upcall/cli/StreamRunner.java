@@ -33,6 +33,8 @@ final class StreamRunner {
     }
 
     int run(ProcOptions proc) throws InterruptedException {
+        // First thing: a signal during start-up must also end the stream cleanly, not kill the JVM.
+        Terminals.onTerminationSignals(done::countDown);
         Output output = new Output(options.json ? null : new TableFormatter(Terminals.useColor(options.color)));
         Upcall.Builder builder = Upcall.builder()
                 .proc(proc.withReceiveBuffer(options.receiveBuffer))
@@ -62,7 +64,6 @@ final class StreamRunner {
             err.println("upcall: warning: " + w);
         }
         err.flush();
-        Terminals.onTerminationSignals(done::countDown);
         try {
             if (options.duration != null) {
                 done.await(options.duration.toMillis(), TimeUnit.MILLISECONDS);

@@ -25,12 +25,21 @@ class CliKernelIT {
     private static final Path JAR = Path.of("target/upcall.jar");
 
     private static Process upcall(String... args) throws Exception {
+        return upcall(null, args);
+    }
+
+    /** Starts the jar with {@code args}, its output to {@code out} (or a pipe when null). */
+    private static Process upcall(Path out, String... args) throws Exception {
         assumeTrue(Files.isRegularFile(JAR), "needs the packaged jar " + JAR.toAbsolutePath());
         Process doctor = command("doctor").start();
         String line = new String(doctor.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         doctor.waitFor(30, TimeUnit.SECONDS);
         assumeTrue(doctor.exitValue() == 0, "proc connector unavailable here: " + line.strip());
-        return command(args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = command(args).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (out != null) {
+            pb.redirectOutput(out.toFile());
+        }
+        return pb.start();
     }
 
     private static ProcessBuilder command(String... args) {
@@ -66,8 +75,21 @@ class CliKernelIT {
     @Test
     void sigtermEndsTheStreamCleanlyWithStatusZero() throws Exception {
         Process p = upcall("monitor", "--json");
-        Thread.sleep(1500);
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        // Streaming for sure once a line is out: make events until one is (bounded by count and by the test timeout).
+        Thread maker = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 100 && p.isAlive(); i++) {
+                try {
+                    new ProcessBuilder("true").start().waitFor();
+                    Thread.sleep(200);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        assertThat(lines.readLine()).startsWith("{");
         p.destroy(); // SIGTERM
+        maker.join();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
     }
@@ -75,10 +97,15 @@ class CliKernelIT {
     @Test
     void durationEndsTheStream() throws Exception {
         long start = System.nanoTime();
-        Process p = upcall("procs", "--duration", "1s");
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("Time ");
+        Path out = Files.createTempFile("upcall-duration", ".txt");
+        try {
+            Process p = upcall(out, "procs", "--duration", "1s");
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(Files.readString(out)).startsWith("Time ");
+        } finally {
+            Files.delete(out);
+        }
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(1000);
     }
 }

@@ -95,12 +95,17 @@ final class Pipeline {
         return true;
     }
 
-    /** Delivers everything queued, tells subscribers the stream ended, and stops the thread. */
-    void close() throws InterruptedException {
+    /**
+     * Delivers everything queued, tells subscribers the stream ended, and stops the thread, waiting at
+     * most {@code patience} for that: a subscriber stuck on a blocked output must not hang the caller.
+     * @return true when the dispatch thread finished in time
+     */
+    boolean close(java.time.Duration patience) throws InterruptedException {
         queue.add(STOP);
-        if (Thread.currentThread() != thread) {
-            thread.join();
+        if (Thread.currentThread() == thread) {
+            return true;
         }
+        return thread.join(patience);
     }
 
     boolean isDispatchThread() {

@@ -4,6 +4,7 @@ import io.upcall.linux.LinuxException;
 import io.upcall.linux.NetlinkSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,18 +57,28 @@ public final class Upcall implements AutoCloseable {
 
     /**
      * Stops the sources, delivers what they queued, and ends the stream. Safe to call more than once;
-     * from a subscriber (the dispatch thread) it stops the sources and returns without waiting.
+     * from a subscriber (the dispatch thread) it stops the sources and returns without waiting. Waits
+     * at most ten seconds for subscribers to drain (a subscriber blocked on its output must not hang
+     * the caller); see {@link #close(Duration)}.
      */
     @Override
-    public synchronized void close() throws InterruptedException {
+    public void close() throws InterruptedException {
+        close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Like {@link #close()}, waiting at most {@code patience} for the subscribers to drain.
+     * @return true when every queued event was delivered and subscribers were closed in time
+     */
+    public synchronized boolean close(Duration patience) throws InterruptedException {
         if (closed) {
-            return;
+            return true;
         }
         closed = true;
         if (proc != null) {
             proc.close();
         }
-        pipeline.close();
+        return pipeline.close(patience);
     }
 
     /** Whether each source works on this machine, and why not: what {@code upcall doctor} prints. */

@@ -26,7 +26,7 @@ class PipelineTest {
                 (w, t) -> { }, () -> T);
         p.start();
         p.publisher("proc").publish(new Event[] {exec(1), exec(2), exec(3)}, 3);
-        p.close();
+        p.close(java.time.Duration.ofSeconds(10));
         assertThat(seen).containsExactly("exec", "exec", "exec!");
     }
 
@@ -55,7 +55,7 @@ class PipelineTest {
             Thread.sleep(10);
         }
         pub.publish(new Event[] {exec(8)}, 1); // room again: the loss report goes first
-        p.close();
+        p.close(java.time.Duration.ofSeconds(10));
         assertThat(seen).hasSize(6);
         assertThat(seen.get(4)).isInstanceOfSatisfying(LossEvent.class, l -> {
             assertThat(l.count()).isEqualTo(3);
@@ -78,7 +78,7 @@ class PipelineTest {
         pub.publish(new Event[] {exec(2)}, 1);
         pub.flush();
         release.countDown();
-        p.close();
+        p.close(java.time.Duration.ofSeconds(10));
         assertThat(seen).hasSize(2);
         assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> assertThat(l.count()).isEqualTo(1));
     }
@@ -105,7 +105,7 @@ class PipelineTest {
         Pipeline p = new Pipeline(10, e -> e, List.of(failing, good), (w, t) -> errors.add(w + ": " + t.getMessage()), () -> T);
         p.start();
         p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
-        p.close();
+        p.close(java.time.Duration.ofSeconds(10));
         assertThat(seen).hasSize(2);
         assertThat(errors).containsExactly("subscriber 0: boom", "subscriber 0: boom");
         assertThat(closed).containsExactly("good");
@@ -129,7 +129,7 @@ class PipelineTest {
                 List.of(s), (w, t) -> { }, () -> T);
         p.start();
         p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
-        p.close();
+        p.close(java.time.Duration.ofSeconds(10));
         assertThat(calls).containsExactly("event", "end");
     }
 }

@@ -45,7 +45,7 @@ class SenderVerificationKernelIT {
             assertThat(rejected.channel()).isEqualTo("proc");
         } finally {
             source.close();
-            pipeline.close();
+            pipeline.close(java.time.Duration.ofSeconds(10));
         }
     }
 }
