@@ -23,9 +23,9 @@ import java.util.function.Consumer;
  * pipeline, which never blocks it. It polls with a short timeout when idle so that {@link #close()}
  * is seen promptly, and it is the thread that unsubscribes and closes the socket.
  *
- * <p>Asking for a subset of event types uses the kernel-side filter (Linux 6.6+), with the same filter
- * applied again here, so older kernels give the same stream. With the kernel filter on, sequence gaps
- * cannot be told from filtered events, so only ENOBUFS reports loss (count unknown).
+ * <p>Asking for a subset of event types uses the kernel-side filter (Linux 6.6+); the pipeline applies the
+ * user's selection again, so older kernels give the same stream. With the kernel filter on, sequence
+ * gaps cannot be told from filtered events, so only ENOBUFS reports loss (count unknown).
  */
 final class ProcConnectorSource implements AutoCloseable {
     static final String CHANNEL = "proc";
@@ -38,7 +38,7 @@ final class ProcConnectorSource implements AutoCloseable {
     private final Consumer<String> warnings;
     private final ErrorHandler errors;
     private final boolean kernelFilter;
-    private final int wantedMask;
+    private final int subscribeMask;
     private final SequenceTracker sequences = new SequenceTracker();
     private final NetlinkCursor cursor = new NetlinkCursor();
     private volatile boolean stopping;
@@ -48,15 +48,25 @@ final class ProcConnectorSource implements AutoCloseable {
     private Thread thread;
     private int grantedBuffer;
 
-    ProcConnectorSource(ProcOptions options, WallClock clock, KernelVersion kernel, Consumer<String> warnings,
+    /**
+     * @param options  what the user asked for
+     * @param extra    event types needed beyond the user's (the process table's), as a kernel mask
+     */
+    ProcConnectorSource(ProcOptions options, int extra, WallClock clock, KernelVersion kernel, Consumer<String> warnings,
             ErrorHandler errors) {
         this.options = options;
         this.clock = clock;
         this.warnings = warnings;
         this.errors = errors;
-        this.kernelFilter = !options.allEvents() && kernel.atLeast(6, 6);
-        this.wantedMask = options.kernelMask();
+        this.subscribeMask = options.kernelMask() | extra;
+        this.kernelFilter = (subscribeMask & ALL_TYPES) != ALL_TYPES && kernel.atLeast(6, 6);
+        if (!kernelFilter && (subscribeMask & ALL_TYPES) != ALL_TYPES) {
+            warnings.accept("this kernel (" + kernel.release() + ") cannot filter proc event types (Linux 6.6+): "
+                    + "every event is received and filtered in user space");
+        }
     }
+
+    private static final int ALL_TYPES = ProcOptions.defaults().kernelMask();
 
     /** Opens, sizes and binds the socket, subscribes, and starts the reading thread. */
     void start(Pipeline.Publisher out) throws LinuxException {
@@ -88,7 +98,7 @@ final class ProcConnectorSource implements AutoCloseable {
     }
 
     private byte[] subscription(int op, int portId) {
-        return kernelFilter ? CnProcEncoder.procInput(op, wantedMask, 1, portId) : CnProcEncoder.mcastOp(op, 1, portId);
+        return kernelFilter ? CnProcEncoder.procInput(op, subscribeMask, 1, portId) : CnProcEncoder.mcastOp(op, 1, portId);
     }
 
     private void run(Pipeline.Publisher out) {
@@ -181,9 +191,7 @@ final class ProcConnectorSource implements AutoCloseable {
             }
             return;
         }
-        if ((ProcEventType.of(event).kernelMask() & wantedMask) != 0) {
-            events.add(new ProcessEvent(clock.toInstant(event.timestampNs()), event, null));
-        }
+        events.add(new ProcessEvent(clock.toInstant(event.timestampNs()), event, null));
     }
 
     private void unsubscribe() {

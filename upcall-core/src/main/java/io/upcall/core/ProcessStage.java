@@ -16,6 +16,7 @@ final class ProcessStage implements Pipeline.Stage {
     private final int pid;
     private final int treeRoot;
     private final int self;
+    private final int wantedTypes;
     private boolean seeded;
 
     /**
@@ -23,15 +24,22 @@ final class ProcessStage implements Pipeline.Stage {
      * @param pid           keep only events about this pid (or {@link #NONE})
      * @param treeRoot      keep only events of this process and its descendants (or {@link #NONE})
      * @param self          this JVM's pid: its own threads' events are left out (or {@link #NONE} to keep them)
+     * @param wantedTypes   the event types the user asked for, as a kernel mask; others only update the table
      */
-    ProcessStage(ProcessTable table, boolean attachContext, boolean ancestors, int pid, int treeRoot, int self) {
+    ProcessStage(ProcessTable table, boolean attachContext, boolean ancestors, int pid, int treeRoot, int self,
+            int wantedTypes) {
         this.table = table;
         this.attachContext = attachContext && table != null;
         this.ancestors = ancestors;
         this.pid = pid;
         this.treeRoot = treeRoot;
         this.self = self;
+        this.wantedTypes = wantedTypes;
     }
+
+    /** Event types the table needs to stay right, whatever the user asked for. */
+    static final int TABLE_TYPES = ProcEventType.FORK.kernelMask() | ProcEventType.EXEC.kernelMask()
+            | ProcEventType.EXIT.kernelMask() | ProcEventType.UID.kernelMask() | ProcEventType.COMM.kernelMask();
 
     @Override
     public Event process(Event event) {
@@ -59,6 +67,9 @@ final class ProcessStage implements Pipeline.Stage {
             return null;
         }
         ProcessInfo info = table != null ? table.apply(k, ancestors && attachContext) : null;
+        if ((ProcEventType.of(k).kernelMask() & wantedTypes) == 0) {
+            return null;
+        }
         if (pid != NONE && !aboutPid(k, pid)) {
             return null;
         }

@@ -180,10 +180,11 @@ public final class Upcall implements AutoCloseable {
                     ? new ProcessTable(ProcFs.system(), new UserNames(Path.of("/etc/passwd")))
                     : null;
             ProcessStage stage = new ProcessStage(table, processContext, ancestors, pid, tree,
-                    includeSelf ? ProcessStage.NONE : NetlinkSocket.getpid());
+                    includeSelf ? ProcessStage.NONE : NetlinkSocket.getpid(), proc.kernelMask());
             WallClock wall = new WallClock(clock, System::nanoTime);
             Pipeline pipeline = new Pipeline(queueCapacity, stage, subscribers, errors, wall::now);
-            ProcConnectorSource source = new ProcConnectorSource(proc, wall, KernelVersion.running(), warnings::add, errors);
+            ProcConnectorSource source = new ProcConnectorSource(proc, needTable ? ProcessStage.TABLE_TYPES : 0, wall,
+                    KernelVersion.running(), warnings::add, errors);
             source.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
             pipeline.start();
             return new Upcall(pipeline, source, warnings);

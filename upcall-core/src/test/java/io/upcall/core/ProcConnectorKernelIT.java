@@ -116,10 +116,13 @@ class ProcConnectorKernelIT {
     void theKernelFiltersEventTypesWhenAskedForASubset() throws Exception {
         try (Upcall u = upcall(ProcOptions.defaults().withEvents(Set.of(ProcEventType.EXIT))).start()) {
             assertThat(u.procKernelFilter()).isEqualTo(KernelVersion.running().atLeast(6, 6));
-            Process child = new ProcessBuilder("sh", "-c", "exit 3").start();
-            int pid = (int) child.pid();
-            Event exit = await(proc(ProcEvent.Exit.class, k -> ((ProcEvent.Exit) k).tgid() == pid), 10);
-            assertThat(exit).isNotNull();
+            // Other load on the machine can make even an 8 MiB buffer overflow (reported as loss): try thrice.
+            Event exit = null;
+            for (int attempt = 0; attempt < 3 && exit == null; attempt++) {
+                int pid = (int) new ProcessBuilder("sh", "-c", "exit 3").start().pid();
+                exit = await(proc(ProcEvent.Exit.class, k -> ((ProcEvent.Exit) k).tgid() == pid), 10);
+            }
+            assertThat(exit).as("an exit of sh among %s", seen).isNotNull();
             assertThat(seen).allSatisfy(e -> assertThat(e).isInstanceOfAny(LossEvent.class, ProcessEvent.class))
                     .filteredOn(e -> e instanceof ProcessEvent)
                     .allSatisfy(e -> assertThat(((ProcessEvent) e).kernel()).isInstanceOf(ProcEvent.Exit.class));

@@ -22,7 +22,7 @@ class SenderVerificationKernelIT {
         KernelTests.assumeProcConnector();
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Pipeline pipeline = new Pipeline(1000, e -> e, List.of((e, end) -> events.add(e)), (w, t) -> { }, Clock.systemUTC()::instant);
-        ProcConnectorSource source = new ProcConnectorSource(ProcOptions.defaults(), WallClock.system(), KernelVersion.running(),
+        ProcConnectorSource source = new ProcConnectorSource(ProcOptions.defaults(), 0, WallClock.system(), KernelVersion.running(),
                 w -> { }, (w, t) -> { });
         source.start(pipeline.publisher("proc"));
         pipeline.start();
