@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 /** {@code upcall monitor}: every available source, merged into one stream. */
 @Command(name = "monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Every available kernel source merged into one stream (today: process events from the proc "
-                + "connector). Needs root.", ""},
+                + "connector).", ""},
         footer = {"", "Examples:",
                 "  upcall monitor",
                 "  upcall monitor --json --duration 10s > events.jsonl"})

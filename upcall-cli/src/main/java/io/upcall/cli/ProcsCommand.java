@@ -13,11 +13,11 @@ import picocli.CommandLine.Option;
 /** {@code upcall procs}: process events from the proc connector, like forkstat. */
 @Command(name = "procs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Process events from the kernel's proc connector: fork, exec, exit, uid, gid, sid, comm, ptrace, "
-                + "coredump. Needs root (CAP_NET_ADMIN).", ""},
+                + "coredump. Before Linux 6.6 this needs root (CAP_NET_ADMIN).", ""},
         footer = {"", "Examples:",
                 "  upcall procs                          a table, like forkstat",
                 "  upcall procs --json --events exec,exit",
-                "  upcall procs --tree $$ --ancestors    this shell and what it starts"})
+                "  upcall procs --tree $$$$ --ancestors    this shell and what it starts"})
 final class ProcsCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main parent;

@@ -54,7 +54,7 @@ final class StreamRunner {
         } catch (LinuxException e) {
             err.println("upcall: cannot listen to the proc connector: " + e.getMessage());
             if (e.isPermissionDenied()) {
-                err.println("upcall: the proc connector needs root (CAP_NET_ADMIN); try: sudo bin/upcall "
+                err.println("upcall: on this kernel the proc connector needs root (CAP_NET_ADMIN); try: sudo bin/upcall "
                         + (options.json ? "procs --json" : "procs") + "   (upcall doctor tells more)");
             }
             err.flush();

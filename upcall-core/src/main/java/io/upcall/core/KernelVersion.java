@@ -1,18 +1,11 @@
 package io.upcall.core;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /** The running kernel's release, from {@code /proc/sys/kernel/osrelease} (e.g. {@code 6.18.44-fc-v782}). */
 record KernelVersion(int major, int minor, String release) {
 
     static KernelVersion running() {
-        try {
-            return parse(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip());
-        } catch (IOException e) {
-            return new KernelVersion(0, 0, "unknown");
-        }
+        String release = Sysctl.read("kernel.osrelease");
+        return release != null ? parse(release) : new KernelVersion(0, 0, "unknown");
     }
 
     static KernelVersion parse(String release) {

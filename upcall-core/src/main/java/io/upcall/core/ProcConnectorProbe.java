@@ -36,7 +36,7 @@ final class ProcConnectorProbe {
                 if (err > 0) {
                     return new Availability("proc", false, "the kernel refused the subscription: " + Errno.name(err)
                             + " (" + Errno.message(err) + ")" + (err == Errno.EPERM
-                            ? "; it needs CAP_NET_ADMIN in the initial user and pid namespace (not in a container)" : ""));
+                            ? "; before Linux 6.6 it needs CAP_NET_ADMIN in the initial user and pid namespace (not in a container)" : ""));
                 }
                 return new Availability("proc", false, "no acknowledgement from the proc connector within 1 s: "
                         + "the kernel may lack CONFIG_PROC_EVENTS");
@@ -62,7 +62,7 @@ final class ProcConnectorProbe {
             return e.getMessage() + ": the kernel has no netlink connector (CONFIG_CONNECTOR)";
         }
         if (e.isPermissionDenied()) {
-            return e.getMessage() + ": needs root (CAP_NET_ADMIN) to join the proc connector group";
+            return e.getMessage() + ": this kernel lets only root (CAP_NET_ADMIN) join the proc connector group";
         }
         return e.getMessage();
     }

@@ -2,9 +2,6 @@ package io.upcall.core;
 
 import io.upcall.linux.LinuxException;
 import io.upcall.linux.NetlinkSocket;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
@@ -39,10 +36,7 @@ final class ReceiveBuffers {
     }
 
     private static String rmemMax() {
-        try {
-            return Files.readString(Path.of("/proc/sys/net/core/rmem_max")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
+        String value = Sysctl.read("net.core.rmem_max");
+        return value != null ? value : "unknown";
     }
 }
