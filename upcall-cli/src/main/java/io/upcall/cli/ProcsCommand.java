@@ -2,8 +2,8 @@ package io.upcall.cli;
 
 import io.upcall.core.ProcEventType;
 import io.upcall.core.ProcOptions;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,18 +32,7 @@ final class ProcsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EnumSet<ProcEventType> wanted = EnumSet.noneOf(ProcEventType.class);
-        if (events == null || events.isEmpty()) {
-            wanted.addAll(ProcEventType.all());
-        } else {
-            for (String name : events) {
-                try {
-                    wanted.add(ProcEventType.parse(name));
-                } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(parent.spec.commandLine(), e.getMessage());
-                }
-            }
-        }
+        Set<ProcEventType> wanted = EventTypes.parse(events, parent.spec.commandLine());
         return new StreamRunner(stream, parent.out(), parent.spec.commandLine().getErr())
                 .run(ProcOptions.defaults().withEvents(wanted));
     }

@@ -1,15 +1,11 @@
 package io.upcall.cli;
 
-import io.upcall.core.Event;
-import io.upcall.core.JsonEventWriter;
 import io.upcall.core.ProcOptions;
-import io.upcall.core.Subscriber;
 import io.upcall.core.Upcall;
 import io.upcall.linux.LinuxException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -19,8 +15,6 @@ import java.util.concurrent.TimeUnit;
  * pipe, exiting 0 after the sources have unsubscribed and the output is flushed.
  */
 final class StreamRunner {
-    private static final int FLUSH_BYTES = 64 * 1024;
-
     private final StreamOptions options;
     private final OutputStream out;
     private final PrintWriter err;
@@ -35,7 +29,8 @@ final class StreamRunner {
     int run(ProcOptions proc) throws InterruptedException {
         // First thing: a signal during start-up must also end the stream cleanly, not kill the JVM.
         Terminals.onTerminationSignals(done::countDown);
-        Output output = new Output(options.json ? null : new TableFormatter(Terminals.useColor(options.color)));
+        EventOutput output = new EventOutput(out, options.json ? null : new TableFormatter(Terminals.useColor(options.color)),
+                options.count, done::countDown);
         Upcall.Builder builder = Upcall.builder()
                 .proc(proc.withReceiveBuffer(options.receiveBuffer))
                 .processContext(!options.noProcess)
@@ -84,63 +79,5 @@ final class StreamRunner {
         }
         err.println("upcall: " + where + ": " + error.getMessage());
         err.flush();
-    }
-
-    /** Formats events into a byte buffer and writes it when a batch ends, the buffer fills, or the stream ends. */
-    private final class Output implements Subscriber {
-        private final TableFormatter table;
-        private final JsonEventWriter json = new JsonEventWriter();
-        private final StringBuilder text = new StringBuilder();
-        private long written;
-        private boolean finished;
-
-        Output(TableFormatter table) {
-            this.table = table;
-            if (table != null) {
-                text.append(table.header()).append('\n');
-            }
-        }
-
-        @Override
-        public void onEvent(Event event, boolean endOfBatch) throws IOException {
-            if (finished) {
-                return;
-            }
-            if (table != null) {
-                text.append(table.format(event)).append('\n');
-            } else {
-                json.write(event);
-            }
-            written++;
-            if (options.count != null && written >= options.count) {
-                finished = true;
-                flush();
-                done.countDown();
-            } else if (endOfBatch || json.pendingBytes() > FLUSH_BYTES || text.length() > FLUSH_BYTES) {
-                flush();
-            }
-        }
-
-        @Override
-        public void onEndOfBatch() throws IOException {
-            flush();
-        }
-
-        @Override
-        public void onClose() throws IOException {
-            flush();
-        }
-
-        private void flush() throws IOException {
-            if (table != null) {
-                if (!text.isEmpty()) {
-                    out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-                    text.setLength(0);
-                }
-            } else if (json.pendingBytes() > 0) {
-                json.flushTo(out);
-            }
-            out.flush();
-        }
     }
 }

@@ -3,14 +3,10 @@ package io.upcall.core;
 import io.upcall.linux.LinuxException;
 import io.upcall.linux.NetlinkSocket;
 import io.upcall.linux.ReceiveBatch;
-import io.upcall.protocol.DecodeResult;
 import io.upcall.protocol.cnproc.CnProc;
-import io.upcall.protocol.cnproc.CnProcDecoder;
 import io.upcall.protocol.cnproc.CnProcEncoder;
-import io.upcall.protocol.cnproc.ProcEvent;
-import io.upcall.protocol.netlink.Netlink;
-import io.upcall.protocol.netlink.NetlinkCursor;
 import java.lang.foreign.MemorySegment;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -39,11 +35,9 @@ final class ProcConnectorSource implements AutoCloseable {
     private final ErrorHandler errors;
     private final boolean kernelFilter;
     private final int subscribeMask;
-    private final SequenceTracker sequences = new SequenceTracker();
-    private final NetlinkCursor cursor = new NetlinkCursor();
+    private final RawTap tap;
     private volatile boolean stopping;
-    private MemorySegment datagram;
-    private boolean refusalReported;
+    private boolean complained;
     private NetlinkSocket socket;
     private Thread thread;
     private int grantedBuffer;
@@ -51,9 +45,11 @@ final class ProcConnectorSource implements AutoCloseable {
     /**
      * @param options  what the user asked for
      * @param extra    event types needed beyond the user's (the process table's), as a kernel mask
+     * @param tap      sees every datagram as received (for recording), or null
      */
     ProcConnectorSource(ProcOptions options, int extra, WallClock clock, KernelVersion kernel, Consumer<String> warnings,
-            ErrorHandler errors) {
+            ErrorHandler errors, RawTap tap) {
+        this.tap = tap;
         this.options = options;
         this.clock = clock;
         this.warnings = warnings;
@@ -104,6 +100,8 @@ final class ProcConnectorSource implements AutoCloseable {
     private void run(Pipeline.Publisher out) {
         try (ReceiveBatch batch = new ReceiveBatch(BATCH, MESSAGE_BYTES)) {
             List<Event> events = new ArrayList<>(BATCH + 4);
+            ProcDatagrams decoder = new ProcDatagrams(!kernelFilter, (event, received) -> clock.toInstant(event.timestampNs()),
+                    this::complain);
             while (!stopping) {
                 int n = socket.receive(batch);
                 if (n == NetlinkSocket.OVERFLOW) {
@@ -114,8 +112,15 @@ final class ProcConnectorSource implements AutoCloseable {
                     socket.poll(POLL_MILLIS);
                     continue;
                 } else {
+                    Instant received = clock.now();
                     for (int i = 0; i < n; i++) {
-                        datagram(batch, i, events);
+                        MemorySegment datagram = batch.data(i);
+                        if (tap != null) {
+                            tap.accept(NetlinkSocket.NETLINK_CONNECTOR, batch.senderPort(i), batch.senderGroups(i), received,
+                                    datagram);
+                        }
+                        decoder.accept(datagram, batch.senderPort(i), batch.truncated(i) ? MESSAGE_BYTES : -1, received,
+                                events);
                     }
                 }
                 if (!events.isEmpty()) {
@@ -132,66 +137,12 @@ final class ProcConnectorSource implements AutoCloseable {
         }
     }
 
-    private void datagram(ReceiveBatch batch, int i, List<Event> events) {
-        int sender = batch.senderPort(i);
-        if (sender != 0) {
-            events.add(new RejectedEvent(clock.now(), CHANNEL, sender, "sender port id " + Integer.toUnsignedString(sender)
-                    + " is not the kernel"));
-            return;
+    /** The kernel said no to something: tell the error handler once, not on every acknowledgement. */
+    private void complain(String what) {
+        if (!complained) {
+            complained = true;
+            errors.onError("proc source", new IllegalStateException(what));
         }
-        if (batch.truncated(i)) {
-            events.add(new MalformedEvent(clock.now(), CHANNEL, "truncated", MESSAGE_BYTES, "datagram longer than "
-                    + MESSAGE_BYTES + " bytes"));
-            return;
-        }
-        datagram = batch.data(i);
-        cursor.reset(datagram);
-        while (cursor.next()) {
-            switch (cursor.type()) {
-                case Netlink.NLMSG_NOOP -> { }
-                case Netlink.NLMSG_OVERRUN -> events.add(new LossEvent(clock.now(), CHANNEL, LossEvent.UNKNOWN,
-                        "NLMSG_OVERRUN from the kernel"));
-                case Netlink.NLMSG_ERROR -> {
-                    if (cursor.errorCode() != 0) {
-                        errors.onError("proc source", new IllegalStateException("kernel answered NLMSG_ERROR "
-                                + cursor.errorCode()));
-                    }
-                }
-                default -> message(events);
-            }
-        }
-        if (cursor.malformedKind() != null) {
-            events.add(new MalformedEvent(clock.now(), CHANNEL, cursor.malformedKind(), cursor.offset(),
-                    cursor.malformedDetail()));
-        }
-    }
-
-    private void message(List<Event> events) {
-        DecodeResult<ProcEvent> result = CnProcDecoder.decode(datagram, cursor.payloadOffset(), cursor.payloadLength());
-        switch (result) {
-            case DecodeResult.Decoded<ProcEvent> d -> event(d.value(), events);
-            case DecodeResult.Skipped<ProcEvent> s -> { }
-            case DecodeResult.Malformed<ProcEvent> m -> events.add(new MalformedEvent(clock.now(), CHANNEL, m.kind(),
-                    m.offset(), m.detail()));
-        }
-    }
-
-    private void event(ProcEvent event, List<Event> events) {
-        if (!kernelFilter) {
-            long missing = sequences.observe(event.cpu(), event.seq());
-            if (missing > 0) {
-                events.add(new LossEvent(clock.now(), CHANNEL, missing, "cn_msg.seq gap on cpu " + event.cpu()));
-            }
-        }
-        if (event instanceof ProcEvent.Ack ack) {
-            if (ack.err() != 0 && !refusalReported) {
-                refusalReported = true;
-                errors.onError("proc source", new IllegalStateException("the kernel refused a proc connector "
-                        + "subscription (its own or another listener's) with errno " + ack.err()));
-            }
-            return;
-        }
-        events.add(new ProcessEvent(clock.toInstant(event.timestampNs()), event, null));
     }
 
     private void unsubscribe() {

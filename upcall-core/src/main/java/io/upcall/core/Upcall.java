@@ -98,6 +98,7 @@ public final class Upcall implements AutoCloseable {
         private final List<Subscriber> subscribers = new ArrayList<>();
         private ErrorHandler errors = ErrorHandler.logging();
         private Clock clock = Clock.systemUTC();
+        private RawTap tap;
 
         private Builder() {}
 
@@ -153,6 +154,12 @@ public final class Upcall implements AutoCloseable {
             return this;
         }
 
+        /** Sees every raw datagram before it is decoded, on the source thread (what {@code upcall record} uses). */
+        public Builder rawTap(RawTap rawTap) {
+            this.tap = Objects.requireNonNull(rawTap);
+            return this;
+        }
+
         /** The wall clock for event times (tests inject a fixed one). */
         public Builder clock(Clock wallClock) {
             this.clock = Objects.requireNonNull(wallClock);
@@ -184,7 +191,7 @@ public final class Upcall implements AutoCloseable {
             WallClock wall = new WallClock(clock, System::nanoTime);
             Pipeline pipeline = new Pipeline(queueCapacity, stage, subscribers, errors, wall::now);
             ProcConnectorSource source = new ProcConnectorSource(proc, needTable ? ProcessStage.TABLE_TYPES : 0, wall,
-                    KernelVersion.running(), warnings::add, errors);
+                    KernelVersion.running(), warnings::add, errors, tap);
             source.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
             pipeline.start();
             return new Upcall(pipeline, source, warnings);

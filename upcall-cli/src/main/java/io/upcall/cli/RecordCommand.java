@@ -1,0 +1,94 @@
+package io.upcall.cli;
+
+import io.upcall.core.PcapngRecorder;
+import io.upcall.core.ProcOptions;
+import io.upcall.core.Upcall;
+import io.upcall.linux.LinuxException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code upcall record FILE}: raw kernel messages to pcapng, for replay, bug reports and Wireshark. */
+@Command(name = "record", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Records the raw kernel messages of the chosen sources to FILE (pcapng, LINKTYPE_NETLINK; "
+                + "see docs/capture-format.md), exactly as received, until --count, --duration, SIGINT or SIGTERM.", ""},
+        footer = {"", "Examples:",
+                "  upcall record procs.pcapng --count 50",
+                "  upcall replay procs.pcapng --json",
+                "  tshark -r procs.pcapng"})
+final class RecordCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The pcapng file to write (replaced if it exists).")
+    Path file;
+
+    @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Sources to record (default: proc). Today: proc.")
+    List<String> sources = List.of("proc");
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after the messages that make N events.")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
+            description = "Stop after D: seconds (15) or with a unit (500ms, 15s, 2m, 1h).")
+    Duration duration;
+
+    @Option(names = "--rcvbuf", paramLabel = "BYTES", converter = Converters.SizeConverter.class,
+            description = "Socket receive buffer to ask for (default ${DEFAULT-VALUE}).")
+    int receiveBuffer = ProcOptions.DEFAULT_RECEIVE_BUFFER;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String s : sources) {
+            if (!s.equals("proc")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown source '" + s + "'; this version records: proc");
+            }
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Terminals.onTerminationSignals(done::countDown);
+        String version = new Main.Version().getVersion()[0];
+        try (OutputStream file = Files.newOutputStream(this.file);
+                PcapngRecorder recorder = new PcapngRecorder(file, version, count == null ? 0 : count, done::countDown)) {
+            Upcall upcall;
+            try {
+                upcall = Upcall.builder()
+                        .proc(ProcOptions.defaults().withReceiveBuffer(receiveBuffer))
+                        .processContext(false)
+                        .rawTap(recorder)
+                        .errorHandler((where, e) -> err.println("upcall: " + where + ": " + e.getMessage()))
+                        .start();
+            } catch (LinuxException e) {
+                err.println("upcall: cannot listen to the proc connector: " + e.getMessage());
+                return 1;
+            }
+            upcall.warnings().forEach(w -> err.println("upcall: warning: " + w));
+            err.flush();
+            try {
+                if (duration != null) {
+                    done.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+                } else {
+                    done.await();
+                }
+            } finally {
+                upcall.close();
+            }
+            err.printf("upcall: recorded %d messages (%d events) to %s%n", recorder.packets(), recorder.events(), this.file);
+        } catch (IOException e) {
+            err.println("upcall: cannot write " + file + ": " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package io.upcall.cli;
+
+import io.upcall.core.CaptureReplay;
+import io.upcall.core.Event;
+import io.upcall.core.Subscriber;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code upcall replay FILE}: a recording through the same decoders, checks and filters as live input. */
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Replays a capture (pcapng from 'upcall record', or classic pcap with LINKTYPE_NETLINK as from an "
+                + "nlmon device) through the same decoders, sender checks, loss detection and filters as live input. "
+                + "Event times are capture times; process context, which only a live /proc gives, is left out. "
+                + "Replaying a file twice prints the same bytes.", ""},
+        footer = {"", "Examples:",
+                "  upcall replay procs.pcapng --json",
+                "  upcall replay procs.pcapng --events exit --tree 1234"})
+final class ReplayCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Main parent;
+
+    @Parameters(paramLabel = "FILE", description = "The capture to read.")
+    Path file;
+
+    @Option(names = "--json", description = "JSON Lines (docs/events.md) instead of the table.")
+    boolean json;
+
+    @Option(names = "--events", split = ",", paramLabel = "TYPE", description = EventTypes.DESCRIPTION)
+    List<String> events;
+
+    @Option(names = "--pid", paramLabel = "P", description = "Only events about process P.")
+    int pid;
+
+    @Option(names = "--tree", paramLabel = "P", description = "Only events of process P and the descendants the capture shows.")
+    int tree;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+    Long count;
+
+    @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
+    StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        byte[] capture;
+        try {
+            capture = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            err.println("upcall: " + file + ": no such file");
+            return 1;
+        }
+        EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(Terminals.useColor(color)), count,
+                () -> { });
+        Subscriber stopping = (Event e, boolean end) -> {
+            output.onEvent(e, false);
+            if (output.finished()) {
+                throw new CaptureReplay.StopReplay();
+            }
+        };
+        CaptureReplay.Summary summary = CaptureReplay.replay(capture,
+                new CaptureReplay.Options(EventTypes.parse(events, spec.commandLine()), pid, tree), stopping,
+                (where, e) -> err.println("upcall: " + where + ": " + e.getMessage()));
+        output.flush();
+        if (summary.skipped() > 0) {
+            err.println("upcall: skipped " + summary.skipped() + " of " + summary.packets()
+                    + " packets: channels this version does not decode");
+        }
+        if (summary.error() != null) {
+            err.println("upcall: " + file + ": " + summary.error());
+            return 1;
+        }
+        return 0;
+    }
+}
