@@ -108,4 +108,71 @@ class CliKernelIT {
         }
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(1000);
     }
+
+    @Test
+    void recordThenReplayGivesTheEventsProcsGives() throws Exception {
+        Path capture = Files.createTempFile("upcall-record", ".pcapng");
+        Path live = Files.createTempFile("upcall-live", ".jsonl");
+        try {
+            Process procs = upcall(live, "procs", "--json", "--no-process", "--events", "exec,exit");
+            Process record = upcall((Path) null, "record", capture.toString(), "--count", "200");
+            // Make events until the recording has stopped (bounded: 300 children), then end the live stream.
+            for (int i = 0; i < 300 && record.isAlive(); i++) {
+                new ProcessBuilder("sh", "-c", "exit 5").start().waitFor(5, TimeUnit.SECONDS);
+                Thread.sleep(20);
+            }
+            assertThat(record.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(500);
+            procs.destroy();
+            assertThat(procs.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(record.exitValue()).isZero();
+
+            Process replay = command("replay", capture.toString(), "--json").start();
+            List<String> replayed = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertThat(replay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(replay.exitValue()).isZero();
+            assertThat(replayed).hasSize(200);
+            for (String line : replayed) {
+                assertThat(JSON.readTree(line).get("source").asText()).isIn("proc", "upcall");
+            }
+            // The children's exits in the recording are the live listener's, field for field but time.
+            List<String> liveExits = Files.readAllLines(live).stream().filter(l -> l.contains("\"status\":5"))
+                    .map(CliKernelIT::withoutTime).toList();
+            List<String> replayedExits = replayed.stream().filter(l -> l.contains("\"status\":5"))
+                    .map(CliKernelIT::withoutTime).toList();
+            assertThat(replayedExits).hasSizeGreaterThan(10);
+            assertThat(liveExits).containsAll(replayedExits);
+
+            // tshark (when installed) reads the file as netlink packets.
+            if (new File("/usr/bin/tshark").canExecute()) {
+                Process tshark = new ProcessBuilder("tshark", "-r", capture.toString()).redirectErrorStream(true).start();
+                String out = new String(tshark.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(tshark.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(tshark.exitValue()).as(out).isZero();
+                assertThat(out).contains("Netlink");
+            }
+        } finally {
+            Files.deleteIfExists(capture);
+            Files.deleteIfExists(live);
+        }
+    }
+
+    private static String withoutTime(String line) {
+        return line.replaceFirst("\"time\":\"[^\"]*\",", "");
+    }
+
+    @Test
+    void aCorruptCaptureIsAClearErrorNotAStackTrace() throws Exception {
+        Path bad = Files.createTempFile("upcall-bad", ".pcapng");
+        try {
+            Files.writeString(bad, "this is not a capture");
+            Process replay = command("replay", bad.toString()).redirectErrorStream(true).start();
+            String out = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(replay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(replay.exitValue()).isEqualTo(1);
+            assertThat(out).contains("not a pcap or pcapng file").doesNotContain("Exception").doesNotContain("\tat ");
+        } finally {
+            Files.deleteIfExists(bad);
+        }
+    }
 }
