@@ -17,11 +17,12 @@
 # expected events. For cnproc_count: its getrusage CPU (whole life) by all events it received.
 #
 # usage: run_procs.sh [-R runs] [-m 'modes'] [-k workers] [-n cycles] [-t storm_secs] [-b c_rcvbuf]
-#                     [-V 'upcall args']... [-o outdir] [-K]
+#                     [-V 'upcall args']... [-x 'cnproc_count args'] [-o outdir] [-K]
 #   -m    forkstorm modes, space separated (default 'exit thread')
 #   -V    an Upcall variant (repeatable; replaces the defaults); %STORM% becomes the storm pid.
 #         Defaults: '--json --no-process', '--json', '--json --tree %STORM%'
 #   -b    cnproc_count receive buffer (default 8 MiB, Upcall's default)
+#   -x    extra cnproc_count flags, e.g. '-p' (format a text line per event, to /dev/null)
 #   -o    copy runs.txt / summary.txt there
 #   -K    keep the work folder (Upcall's JSON output) instead of deleting it
 # Needs root, gcc (for the C tools), python3, JDK 25 (bin/upcall builds the jar when missing).
@@ -34,12 +35,12 @@ export BENCH_BIN=${BENCH_BIN:-${TMPDIR:-/tmp}/bench-bin}
 UPCALL=$ROOT/bin/upcall
 COUNT_TREE=$ROOT/bench/count_tree.py
 
-R=3 MODES="exit thread" K=8 N=100000000 T=8 B=$((8 << 20)) OUT="" KEEP=0
+R=3 MODES="exit thread" K=8 N=100000000 T=8 B=$((8 << 20)) X="" OUT="" KEEP=0
 VARIANTS=()
-while getopts "R:m:k:n:t:b:V:o:K" o; do
+while getopts "R:m:k:n:t:b:V:x:o:K" o; do
 	case $o in
 	R) R=$OPTARG ;; m) MODES=$OPTARG ;; k) K=$OPTARG ;; n) N=$OPTARG ;; t) T=$OPTARG ;;
-	b) B=$OPTARG ;; V) VARIANTS+=("$OPTARG") ;; o) OUT=$OPTARG ;; K) KEEP=1 ;;
+	b) B=$OPTARG ;; V) VARIANTS+=("$OPTARG") ;; x) X=$OPTARG ;; o) OUT=$OPTARG ;; K) KEEP=1 ;;
 	*) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
@@ -140,7 +141,8 @@ one_run() { # one_run MODE RUN VARIANT
 	local cpu0 cpu1 lines0
 	cpu0=$(cpu_ticks "$UP")
 	lines0=$(wc -l < "$W/up.json")
-	"$BENCH_BIN/cnproc_count" -P "$FS" -w "$W/go" -b "$B" -i 2 -d $((T + 30)) > /dev/null 2> "$W/cn.out" &
+	# shellcheck disable=SC2086
+	"$BENCH_BIN/cnproc_count" -P "$FS" -w "$W/go" -b "$B" -i 2 -d $((T + 30)) $X > /dev/null 2> "$W/cn.out" &
 	CN=$!
 	wait "$CN"
 	wait "$FS"
@@ -181,7 +183,7 @@ one_run() { # one_run MODE RUN VARIANT
 
 : > "$W/runs.txt"
 {
-	echo "run_procs.sh: modes='$MODES' runs=$R workers=$K cycles<=$N storm_secs<=$T c_rcvbuf=$B variants: $(printf "'%s' " "${VARIANTS[@]}")"
+	echo "run_procs.sh: modes='$MODES' runs=$R workers=$K cycles<=$N storm_secs<=$T c_rcvbuf=$B c_args='$X' variants: $(printf "'%s' " "${VARIANTS[@]}")"
 	echo "host: $(nproc) CPUs, $(uname -r), $("$UPCALL" --version 2> /dev/null | head -1)"
 	load_note
 } | tee "$W/summary.txt"
