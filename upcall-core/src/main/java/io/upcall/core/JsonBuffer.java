@@ -16,11 +16,19 @@ import java.util.Arrays;
 final class JsonBuffer {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private byte[] bytes = new byte[8192];
+    private byte[] bytes;
     private int size;
     private long prefixSecond = Long.MIN_VALUE;
     private byte[] prefix;
     private boolean first;
+
+    JsonBuffer() {
+        this(8192);
+    }
+
+    JsonBuffer(int capacity) {
+        this.bytes = new byte[capacity];
+    }
 
     int size() {
         return size;
@@ -55,6 +63,19 @@ final class JsonBuffer {
         for (int i = 0; i < n; i++) {
             bytes[size++] = (byte) s.charAt(i);
         }
+    }
+
+    /**
+     * Appends {@code prefix} (raw ASCII, e.g. {@code ,"process":}) and then the bytes of another buffer
+     * holding one finished JSON value.
+     */
+    JsonBuffer raw(JsonBuffer value, String prefix) {
+        ascii(prefix);
+        ensure(value.size);
+        System.arraycopy(value.bytes, 0, bytes, size, value.size);
+        size += value.size;
+        first = false;
+        return this;
     }
 
     JsonBuffer beginObject() {

@@ -14,6 +14,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonEventWriter {
     private final JsonBuffer out = new JsonBuffer();
+    /** Encoded {@code process} objects, direct-mapped by pid: see {@link #process(ProcessInfo)}. */
+    private final ProcessInfo[] cachedProcess = new ProcessInfo[CACHE_SLOTS];
+    private final JsonBuffer[] cachedBytes = new JsonBuffer[CACHE_SLOTS];
+    private static final int CACHE_SLOTS = 64;
 
     /** One event as a JSON object, without the newline (for tests and small tools). */
     public static String toJson(Event event) {
@@ -87,23 +91,48 @@ public final class JsonEventWriter {
         }
         ProcessInfo p = pe.process();
         if (p != null) {
-            out.beginObject("process").field("pid", p.pid()).field("ppid", p.ppid()).field("comm", p.comm())
-                    .field("exe", p.exe()).field("cmdline", p.cmdline());
-            if (p.uid() >= 0) {
-                out.field("uid", p.uid());
-            } else {
-                out.nullField("uid");
-            }
-            out.field("user", p.user());
-            if (!p.ancestors().isEmpty()) {
-                out.beginArray("ancestors");
-                for (ProcessInfo.Ancestor a : p.ancestors()) {
-                    out.beginElement().field("pid", a.pid()).field("comm", a.comm()).endObject();
-                }
-                out.endArray();
-            }
-            out.endObject();
+            process(p);
         }
+    }
+
+    /**
+     * The {@code process} object. The process table hands out one {@link ProcessInfo} per process until it
+     * changes, and a few processes make most events (a storm's workers, a busy shell), so the encoded
+     * bytes are kept in a small cache indexed by pid and reused while the same object comes back: no
+     * re-escaping of the same command line.
+     */
+    private void process(ProcessInfo p) {
+        int slot = p.pid() & (CACHE_SLOTS - 1);
+        JsonBuffer bytes = cachedBytes[slot];
+        if (cachedProcess[slot] != p) {
+            if (bytes == null) {
+                bytes = new JsonBuffer(256);
+                cachedBytes[slot] = bytes;
+            }
+            bytes.reset();
+            encode(bytes, p);
+            cachedProcess[slot] = p;
+        }
+        out.raw(bytes, ",\"process\":");
+    }
+
+    private static void encode(JsonBuffer b, ProcessInfo p) {
+        b.beginObject().field("pid", p.pid()).field("ppid", p.ppid()).field("comm", p.comm())
+                .field("exe", p.exe()).field("cmdline", p.cmdline());
+        if (p.uid() >= 0) {
+            b.field("uid", p.uid());
+        } else {
+            b.nullField("uid");
+        }
+        b.field("user", p.user());
+        if (!p.ancestors().isEmpty()) {
+            b.beginArray("ancestors");
+            for (ProcessInfo.Ancestor a : p.ancestors()) {
+                b.beginElement().field("pid", a.pid()).field("comm", a.comm()).endObject();
+            }
+            b.endArray();
+        }
+        b.endObject();
     }
 
     private JsonBuffer ids(int pid, int tgid) {

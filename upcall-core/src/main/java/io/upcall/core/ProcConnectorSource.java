@@ -9,15 +9,17 @@ import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * The proc connector ({@code NETLINK_CONNECTOR}, group {@code CN_IDX_PROC}): fork, exec, exit and the rest.
  *
- * <p>One thread reads: it takes every queued datagram at once with {@code recvmmsg}, believes only the
- * kernel (sender port 0), decodes, checks the per-CPU sequence for gaps, and hands the batch to the
- * pipeline, which never blocks it. It polls with a short timeout when idle so that {@link #close()}
- * is seen promptly, and it is the thread that unsubscribes and closes the socket.
+ * <p>One thread reads: a blocking {@code recvmmsg(MSG_WAITFORONE)} takes every queued datagram at once;
+ * it believes only the kernel (sender port 0), decodes, checks the per-CPU sequence for gaps, and
+ * hands the batch to the pipeline, which never blocks it. After a partial batch it pauses for two
+ * milliseconds so that the next wake-up carries many events. A receive timeout lets it see
+ * {@link #close()} promptly; it is the thread that unsubscribes and closes the socket.
  *
  * <p>Asking for a subset of event types uses the kernel-side filter (Linux 6.6+); the pipeline applies the
  * user's selection again, so older kernels give the same stream. With the kernel filter on, sequence
@@ -27,7 +29,10 @@ final class ProcConnectorSource implements AutoCloseable {
     static final String CHANNEL = "proc";
     private static final int BATCH = 64;
     private static final int MESSAGE_BYTES = 512;
-    private static final int POLL_MILLIS = 100;
+    /** How long a blocking receive waits before the thread looks at its stop flag again. */
+    private static final int RECEIVE_TIMEOUT_MILLIS = 100;
+    /** The pause after a partial batch: at most this much added latency, in exchange for fewer wake-ups. */
+    private static final long COALESCE_NANOS = Long.getLong("upcall.proc.coalesceNanos", 2_000_000L);
 
     private final ProcOptions options;
     private final WallClock clock;
@@ -69,6 +74,7 @@ final class ProcConnectorSource implements AutoCloseable {
         NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_CONNECTOR);
         try {
             grantedBuffer = ReceiveBuffers.size(s, options.receiveBuffer(), warnings);
+            s.setReceiveTimeout(RECEIVE_TIMEOUT_MILLIS);
             s.bind(1 << (CnProc.CN_IDX_PROC - 1));
             s.send(subscription(CnProc.PROC_CN_MCAST_LISTEN, s.portId()));
         } catch (LinuxException e) {
@@ -103,14 +109,13 @@ final class ProcConnectorSource implements AutoCloseable {
             ProcDatagrams decoder = new ProcDatagrams(!kernelFilter, (event, received) -> clock.toInstant(event.timestampNs()),
                     this::complain);
             while (!stopping) {
-                int n = socket.receive(batch);
+                int n = socket.receive(batch, true);
                 if (n == NetlinkSocket.OVERFLOW) {
                     events.add(new LossEvent(clock.now(), CHANNEL, LossEvent.UNKNOWN, kernelFilter
                             ? "receive buffer overflow (ENOBUFS)"
                             : "receive buffer overflow (ENOBUFS); sequence gaps give the count"));
                 } else if (n == 0) {
-                    socket.poll(POLL_MILLIS);
-                    continue;
+                    continue; // the receive timeout passed: look at the stop flag again
                 } else {
                     Instant received = clock.now();
                     for (int i = 0; i < n; i++) {
@@ -126,6 +131,11 @@ final class ProcConnectorSource implements AutoCloseable {
                 if (!events.isEmpty()) {
                     out.publish(events.toArray(new Event[0]), events.size());
                     events.clear();
+                }
+                if (n > 0 && n < BATCH && COALESCE_NANOS > 0) {
+                    // A partial batch means the socket is drained: let a few more events queue up, so that
+                    // each wake-up (here, in the dispatcher and in its write) carries many events, not one.
+                    LockSupport.parkNanos(COALESCE_NANOS);
                 }
             }
         } catch (LinuxException | RuntimeException e) {

@@ -21,9 +21,11 @@ public enum ProcEventType {
     ACK(CnProc.PROC_EVENT_NONE);
 
     private final int kernelMask;
+    private final String jsonName;
 
     ProcEventType(int kernelMask) {
         this.kernelMask = kernelMask;
+        this.jsonName = name().toLowerCase(Locale.ROOT);
     }
 
     /** The {@code proc_cn_event} bit the kernel filter uses. */
@@ -33,7 +35,7 @@ public enum ProcEventType {
 
     /** The name in JSON and on the command line: {@code fork}, {@code exec}, ... */
     public String jsonName() {
-        return name().toLowerCase(Locale.ROOT);
+        return jsonName;
     }
 
     /** Every type a user can subscribe to. */

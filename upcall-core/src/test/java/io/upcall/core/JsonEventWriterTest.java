@@ -75,4 +75,28 @@ class JsonEventWriterTest {
         assertThat(JSON.readTree(lines.get(999)).get("time").asText()).isEqualTo("2026-11-28T22:42:06.000000042Z");
         assertThat(JSON.readTree(lines.get(999)).get("child_pid").asInt()).isEqualTo(1001);
     }
+
+    @Test
+    void reusesTheEncodedProcessOnlyForTheSameProcess() throws Exception {
+        ProcessInfo a = new ProcessInfo(5, 1, "a", "/bin/a", "a -x", 0, "root", List.of());
+        ProcessInfo b = new ProcessInfo(6, 1, "b", "/bin/b", "b -y", 1000, "alice", List.of());
+        JsonEventWriter w = new JsonEventWriter();
+        w.write(new ProcessEvent(T, new ProcEvent.Exec(0, 0, 0, 5, 5), a));
+        w.write(new ProcessEvent(T, new ProcEvent.Exec(0, 0, 0, 5, 5), a));
+        w.write(new ProcessEvent(T, new ProcEvent.Exec(0, 0, 0, 6, 6), b));
+        w.write(new ProcessEvent(T, new ProcEvent.Exec(0, 0, 0, 7, 7), null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        w.flushTo(out);
+        List<JsonNode> lines = out.toString(StandardCharsets.UTF_8).lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+        assertThat(lines.get(0).get("process").get("cmdline").asText()).isEqualTo("a -x");
+        assertThat(lines.get(1).get("process")).isEqualTo(lines.get(0).get("process"));
+        assertThat(lines.get(2).get("process").get("user").asText()).isEqualTo("alice");
+        assertThat(lines.get(3).has("process")).isFalse();
+    }
 }

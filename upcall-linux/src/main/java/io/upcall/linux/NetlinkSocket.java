@@ -125,6 +125,22 @@ public final class NetlinkSocket implements AutoCloseable {
         setIntOption(Sockets.SOL_SOCKET, Sockets.SO_RCVBUFFORCE, bytes, "setsockopt(SO_RCVBUFFORCE)");
     }
 
+    /**
+     * Bounds how long a blocking {@link #receive(ReceiveBatch, boolean)} waits ({@code SO_RCVTIMEO}), so a
+     * reading thread regularly gets the chance to see that it should stop.
+     */
+    public void setReceiveTimeout(int millis) throws LinuxException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment errno = Native.allocateErrno(call);
+            MemorySegment timeval = call.allocate(16, 8); // struct timeval { time_t tv_sec; suseconds_t tv_usec; }
+            timeval.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, millis / 1000);
+            timeval.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, (millis % 1000) * 1000L);
+            if (Native.setsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_RCVTIMEO, timeval, 16) < 0) {
+                throw fail("setsockopt(SO_RCVTIMEO)", Native.errno(errno));
+            }
+        }
+    }
+
     /** Sets the receive buffer with {@code SO_RCVBUF}; the kernel caps it at {@code net.core.rmem_max}. */
     public void setReceiveBuffer(int bytes) throws LinuxException {
         setIntOption(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, bytes, "setsockopt(SO_RCVBUF)");
@@ -183,16 +199,26 @@ public final class NetlinkSocket implements AutoCloseable {
      * @throws LinuxException any other failure
      */
     public int receive(ReceiveBatch batch) throws LinuxException {
+        return receive(batch, false);
+    }
+
+    /**
+     * Like {@link #receive(ReceiveBatch)}, but with {@code wait} it blocks until one message is queued (or the
+     * {@linkplain #setReceiveTimeout receive timeout} passes, returning 0), then takes what else is queued
+     * without waiting ({@code MSG_WAITFORONE}): one system call per wake-up.
+     */
+    public int receive(ReceiveBatch batch, boolean wait) throws LinuxException {
         batch.reset();
         int n;
+        int flags = wait ? Sockets.MSG_WAITFORONE : Sockets.MSG_DONTWAIT;
         if (batch.capacity() == 1) {
-            long length = Native.recvmsg(readErrno, fd, batch.vector, Sockets.MSG_DONTWAIT);
+            long length = Native.recvmsg(readErrno, fd, batch.vector, wait ? 0 : Sockets.MSG_DONTWAIT);
             if (length >= 0) {
                 batch.vector.set(JAVA_INT, ReceiveBatch.MSG_LEN, (int) length);
             }
             n = length >= 0 ? 1 : -1;
         } else {
-            n = Native.recvmmsg(readErrno, fd, batch.vector, batch.capacity(), Sockets.MSG_DONTWAIT, MemorySegment.NULL);
+            n = Native.recvmmsg(readErrno, fd, batch.vector, batch.capacity(), flags, MemorySegment.NULL);
         }
         if (n >= 0) {
             batch.received(n);

@@ -11,6 +11,7 @@ public final class Sockets {
     public static final int SOL_SOCKET = 1;
     public static final int SO_RCVBUF = 8;
     public static final int SO_PASSCRED = 16;
+    public static final int SO_RCVTIMEO = 20;
     public static final int SO_RCVBUFFORCE = 33;
 
     public static final int SOL_NETLINK = 270;
