@@ -30,7 +30,7 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_SRC=${BENCH_SRC:-/work/shared/bench}
+BENCH_SRC=${BENCH_SRC:-$(cd "$ROOT/../shared/bench" 2> /dev/null && pwd || echo /work/shared/bench)}
 export BENCH_BIN=${BENCH_BIN:-${TMPDIR:-/tmp}/bench-bin}
 UPCALL=$ROOT/bin/upcall
 COUNT_TREE=$ROOT/bench/count_tree.py

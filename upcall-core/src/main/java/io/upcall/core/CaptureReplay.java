@@ -80,7 +80,13 @@ public final class CaptureReplay {
             events.clear();
             decoder.accept(datagram, h.senderPort(), -1, time, events);
             for (Event e : events) {
-                Event kept = stage.process(e);
+                Event kept;
+                try {
+                    kept = stage.process(e);
+                } catch (RuntimeException ex) {
+                    errors.onError("enrichment of " + e.type(), ex);
+                    kept = e;
+                }
                 if (kept != null) {
                     try {
                         subscriber.onEvent(kept, false);

@@ -75,6 +75,9 @@ final class ProcessTable {
      * @param ancestors whether to fill {@link ProcessInfo#ancestors()}
      */
     ProcessInfo apply(ProcEvent event, boolean ancestors) {
+        if (ProcEvents.tgid(event) <= 0) {
+            return null; // not a process the kernel would name (a forged or corrupt message)
+        }
         Entry entry = switch (event) {
             case ProcEvent.Fork f -> f.thread() ? lookup(f.childTgid()) : fork(f);
             case ProcEvent.Exec e -> exec(e.tgid());
