@@ -3,6 +3,8 @@ package io.upcall.protocol.pcap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Encodes the pcapng blocks Upcall writes (draft-ietf-opsawg-pcapng): a Section Header Block, one
@@ -82,24 +84,23 @@ public final class Pcapng {
 
     /** Options: {@code code u16, length u16, value padded to 4}, ended by {@code opt_endofopt}. */
     private static final class Options {
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        private int count;
+        private final List<byte[]> encoded = new ArrayList<>();
+        private int bytes;
 
         void add(int code, byte[] value) {
-            ByteBuffer h = le(4).putShort((short) code).putShort((short) value.length);
-            bytes.writeBytes(h.array());
-            bytes.writeBytes(value);
-            bytes.writeBytes(new byte[pad4(value.length) - value.length]);
-            count++;
+            ByteBuffer option = le(4 + pad4(value.length)).putShort((short) code).putShort((short) value.length).put(value);
+            encoded.add(option.array());
+            bytes += option.capacity();
         }
 
         int size() {
-            return count == 0 ? 0 : bytes.size() + 4;
+            return encoded.isEmpty() ? 0 : bytes + 4;
         }
 
         void writeTo(ByteBuffer b) {
-            if (count > 0) {
-                b.put(bytes.toByteArray()).putInt(0);
+            if (!encoded.isEmpty()) {
+                encoded.forEach(b::put);
+                b.putInt(0);
             }
         }
     }
