@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {"Linux kernel notifications as one typed event stream.", ""},
-        subcommands = {MonitorCommand.class, ProcsCommand.class, RecordCommand.class, ReplayCommand.class, DoctorCommand.class,
+        subcommands = {MonitorCommand.class, ProcsCommand.class, DevicesCommand.class, RecordCommand.class, ReplayCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  upcall monitor                 every source, human output",

@@ -1,5 +1,6 @@
 package io.upcall.cli;
 
+import io.upcall.core.DeviceOptions;
 import io.upcall.core.ProcOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -8,8 +9,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code upcall monitor}: every available source, merged into one stream. */
 @Command(name = "monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Every available kernel source merged into one stream (today: process events from the proc "
-                + "connector).", ""},
+        description = {"Every available kernel source merged into one stream: process events (proc connector) and "
+                + "device events (uevents). A source the kernel refuses is left out with a warning.", ""},
         footer = {"", "Examples:",
                 "  upcall monitor",
                 "  upcall monitor --json --duration 10s > events.jsonl"})
@@ -22,6 +23,7 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new StreamRunner(stream, parent.out(), parent.spec.commandLine().getErr()).run(ProcOptions.defaults());
+        return new StreamRunner(parent.out(), parent.spec.commandLine().getErr())
+                .runProcs(stream, ProcOptions.defaults(), DeviceOptions.defaults());
     }
 }

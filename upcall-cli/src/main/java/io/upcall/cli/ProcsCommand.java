@@ -33,7 +33,7 @@ final class ProcsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Set<ProcEventType> wanted = EventTypes.parse(events, parent.spec.commandLine());
-        return new StreamRunner(stream, parent.out(), parent.spec.commandLine().getErr())
-                .run(ProcOptions.defaults().withEvents(wanted));
+        return new StreamRunner(parent.out(), parent.spec.commandLine().getErr())
+                .runProcs(stream, ProcOptions.defaults().withEvents(wanted), null);
     }
 }

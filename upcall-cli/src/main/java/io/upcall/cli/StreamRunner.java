@@ -1,11 +1,13 @@
 package io.upcall.cli;
 
+import io.upcall.core.DeviceOptions;
 import io.upcall.core.ProcOptions;
 import io.upcall.core.Upcall;
 import io.upcall.linux.LinuxException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -15,42 +17,50 @@ import java.util.concurrent.TimeUnit;
  * pipe, exiting 0 after the sources have unsubscribed and the output is flushed.
  */
 final class StreamRunner {
-    private final StreamOptions options;
     private final OutputStream out;
     private final PrintWriter err;
     private final CountDownLatch done = new CountDownLatch(1);
 
-    StreamRunner(StreamOptions options, OutputStream out, PrintWriter err) {
-        this.options = options;
+    /** Output settings every streaming command has. */
+    record Output(boolean json, Long count, Duration duration, TableFormatter table) {}
+
+    StreamRunner(OutputStream out, PrintWriter err) {
         this.out = out;
         this.err = err;
     }
 
-    int run(ProcOptions proc) throws InterruptedException {
-        // First thing: a signal during start-up must also end the stream cleanly, not kill the JVM.
-        Terminals.onTerminationSignals(done::countDown);
-        EventOutput output = new EventOutput(out, options.json ? null : new TableFormatter(Terminals.useColor(options.color)),
-                options.count, done::countDown);
+    /** {@code procs} and {@code monitor}: the process options, then {@link #run(Upcall.Builder, Output, String)}. */
+    int runProcs(StreamOptions options, ProcOptions proc, DeviceOptions devices) throws InterruptedException {
         Upcall.Builder builder = Upcall.builder()
                 .proc(proc.withReceiveBuffer(options.receiveBuffer))
                 .processContext(!options.noProcess)
-                .ancestors(options.ancestors)
-                .subscribe(output)
-                .errorHandler(this::onError);
+                .ancestors(options.ancestors);
+        if (devices != null) {
+            builder.devices(devices).skipUnavailable(true);
+        }
         if (options.pid != null) {
             builder.pid(options.pid);
         }
         if (options.tree != null) {
             builder.tree(options.tree);
         }
+        return run(builder, new Output(options.json, options.count, options.duration,
+                options.json ? null : new TableFormatter(Terminals.useColor(options.color))), "procs");
+    }
+
+    /** Starts {@code builder}'s sources and streams until --count, --duration, a signal or a closed pipe. */
+    int run(Upcall.Builder builder, Output settings, String command) throws InterruptedException {
+        // First thing: a signal during start-up must also end the stream cleanly, not kill the JVM.
+        Terminals.onTerminationSignals(done::countDown);
+        EventOutput output = new EventOutput(out, settings.table(), settings.count(), done::countDown);
         Upcall upcall;
         try {
-            upcall = builder.start();
+            upcall = builder.subscribe(output).errorHandler(this::onError).start();
         } catch (LinuxException e) {
-            err.println("upcall: cannot listen to the proc connector: " + e.getMessage());
+            err.println("upcall: cannot listen: " + e.getMessage());
             if (e.isPermissionDenied()) {
-                err.println("upcall: on this kernel the proc connector needs root (CAP_NET_ADMIN); try: sudo bin/upcall "
-                        + (options.json ? "procs --json" : "procs") + "   (upcall doctor tells more)");
+                err.println("upcall: on this kernel that needs root (CAP_NET_ADMIN); try: sudo bin/upcall " + command
+                        + "   (upcall doctor tells more)");
             }
             err.flush();
             return 1;
@@ -60,8 +70,8 @@ final class StreamRunner {
         }
         err.flush();
         try {
-            if (options.duration != null) {
-                done.await(options.duration.toMillis(), TimeUnit.MILLISECONDS);
+            if (settings.duration() != null) {
+                done.await(settings.duration().toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 done.await();
             }

@@ -1,6 +1,8 @@
 package io.upcall.cli;
 
+import io.upcall.core.DeviceEvent;
 import io.upcall.core.Event;
+import io.upcall.core.GapEvent;
 import io.upcall.core.LossEvent;
 import io.upcall.core.MalformedEvent;
 import io.upcall.core.ProcessEvent;
@@ -15,7 +17,7 @@ import java.time.format.DateTimeFormatter;
  * The human table, in the spirit of forkstat: local time, event, pid, a short detail, and the process's
  * command line. Colors (ANSI) only when asked: the caller decides from the terminal and NO_COLOR.
  */
-final class TableFormatter {
+class TableFormatter {
     static final String HEADER = String.format("%-15s %-9s %7s  %-24s %s", "Time", "Event", "PID", "Info", "Process");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS").withZone(ZoneId.systemDefault());
     private static final String RESET = "\u001b[0m";
@@ -26,6 +28,7 @@ final class TableFormatter {
     private static final String BLUE = "\u001b[34m";
     private static final String MAGENTA = "\u001b[35m";
     private static final String DIM = "\u001b[2m";
+    private static final String CYAN = "\u001b[36m";
 
     private final boolean color;
 
@@ -41,6 +44,9 @@ final class TableFormatter {
         String time = TIME.format(event.time());
         return switch (event) {
             case ProcessEvent pe -> row(time, pe);
+            case DeviceEvent de -> line(time, CYAN, de.uevent().action(), "", de.uevent().subsystem() == null ? ""
+                    : de.uevent().subsystem(), de.uevent().devpath());
+            case GapEvent g -> line(time, YELLOW, "gap", "", g.channel() + " seqnum " + g.first() + ".." + g.last(), g.reason());
             case LossEvent l -> line(time, RED, "LOSS", "", (l.count() >= 0 ? l.count() + " events" : "events") + " lost on "
                     + l.channel() + ": " + l.reason(), "");
             case RejectedEvent r -> line(time, MAGENTA, "rejected", "", r.channel() + ": " + r.reason(), "");

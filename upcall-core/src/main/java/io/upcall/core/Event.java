@@ -7,11 +7,11 @@ import java.time.Instant;
  * {@link #source()} naming the channel family and a {@link #type()} within it, the names used in
  * the JSON stream (see {@code docs/events.md}).
  */
-public sealed interface Event permits ProcessEvent, LossEvent, RejectedEvent, MalformedEvent {
+public sealed interface Event permits ProcessEvent, DeviceEvent, LossEvent, GapEvent, RejectedEvent, MalformedEvent {
 
     Instant time();
 
-    /** {@code proc} for process events, {@code upcall} for Upcall's own reports. */
+    /** {@code proc} for process events, {@code device} for uevents, {@code upcall} for Upcall's own reports. */
     String source();
 
     /** The kind of event within its source, lower case: {@code fork}, {@code exit}, {@code loss}, ... */

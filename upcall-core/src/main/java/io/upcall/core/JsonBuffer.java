@@ -150,6 +150,18 @@ final class JsonBuffer {
         return this;
     }
 
+    /** A string field whose name comes from outside (a uevent property): the name is escaped too. */
+    JsonBuffer anyField(String name, String value) {
+        if (!first) {
+            raw((byte) ',');
+        }
+        first = false;
+        string(name);
+        raw((byte) ':');
+        string(value);
+        return this;
+    }
+
     JsonBuffer nullField(String name) {
         key(name);
         ascii("null");

@@ -2,9 +2,11 @@ package io.upcall.core;
 
 import io.upcall.linux.Signals;
 import io.upcall.protocol.cnproc.ProcEvent;
+import io.upcall.protocol.uevent.Uevent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Writes events as JSON Lines, the schema of {@code docs/events.md}: one object per line, common fields
@@ -32,6 +34,9 @@ public final class JsonEventWriter {
         out.beginObject().field("time", event.time()).field("source", event.source()).field("type", event.type());
         switch (event) {
             case ProcessEvent pe -> process(pe);
+            case DeviceEvent de -> device(de.uevent());
+            case GapEvent g -> out.field("channel", g.channel()).field("first", g.first()).field("last", g.last())
+                    .field("count", g.last() - g.first() + 1).field("reason", g.reason());
             case LossEvent l -> {
                 out.field("channel", l.channel());
                 if (l.count() >= 0) {
@@ -47,6 +52,36 @@ public final class JsonEventWriter {
                     .field("reason", m.reason());
         }
         out.endObject().newline();
+    }
+
+    /** A uevent: the well-known properties as fields (null when absent), then every property in {@code env}. */
+    private void device(Uevent u) {
+        Map<String, String> env = u.env();
+        out.field("action", u.action()).field("devpath", u.devpath()).field("subsystem", u.subsystem())
+                .field("devtype", u.devtype()).field("devname", env.get("DEVNAME"));
+        number("major", env.get("MAJOR"));
+        number("minor", env.get("MINOR"));
+        number("seqnum", env.get("SEQNUM"));
+        out.field("driver", env.get("DRIVER")).field("modalias", env.get("MODALIAS"))
+                .field("synth_uuid", env.get("SYNTH_UUID")).field("udev", u.udev());
+        out.beginObject("env");
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            out.anyField(e.getKey(), e.getValue());
+        }
+        out.endObject();
+    }
+
+    /** A numeric property as a number; absent or not a number: null (the text stays in {@code env}). */
+    private void number(String name, String value) {
+        if (value != null) {
+            try {
+                out.field(name, Long.parseLong(value));
+                return;
+            } catch (NumberFormatException e) {
+                // fall through to null
+            }
+        }
+        out.nullField(name);
     }
 
     /** Bytes waiting to be flushed. */

@@ -27,12 +27,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Upcall implements AutoCloseable {
     private final Pipeline pipeline;
     private final ProcConnectorSource proc;
+    private final UeventSource devices;
     private final List<String> warnings;
     private boolean closed;
 
-    private Upcall(Pipeline pipeline, ProcConnectorSource proc, List<String> warnings) {
+    private Upcall(Pipeline pipeline, ProcConnectorSource proc, UeventSource devices, List<String> warnings) {
         this.pipeline = pipeline;
         this.proc = proc;
+        this.devices = devices;
         this.warnings = warnings;
     }
 
@@ -78,6 +80,9 @@ public final class Upcall implements AutoCloseable {
         if (proc != null) {
             proc.close();
         }
+        if (devices != null) {
+            devices.close();
+        }
         return pipeline.close(patience);
     }
 
@@ -99,12 +104,30 @@ public final class Upcall implements AutoCloseable {
         private ErrorHandler errors = ErrorHandler.logging();
         private Clock clock = Clock.systemUTC();
         private RawTap tap;
+        private DeviceOptions devices;
+        private boolean skipUnavailable;
+        private LinuxException lastRefusal;
 
         private Builder() {}
 
         /** Listens to the proc connector (fork, exec, exit, ...). */
         public Builder proc(ProcOptions options) {
             this.proc = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /** Listens to uevents (device hotplug and the kernel events layer). */
+        public Builder devices(DeviceOptions options) {
+            this.devices = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /**
+         * Whether a chosen source the kernel refuses is left out with a warning (what {@code upcall monitor}
+         * wants: every source that works) instead of failing {@link #start()}; at least one must start.
+         */
+        public Builder skipUnavailable(boolean on) {
+            this.skipUnavailable = on;
             return this;
         }
 
@@ -178,23 +201,69 @@ public final class Upcall implements AutoCloseable {
          * @throws LinuxException when the kernel refuses a source (the message names the call and errno)
          */
         public Upcall start() throws LinuxException {
-            if (proc == null) {
-                throw new IllegalStateException("no source chosen: call proc(...)");
+            if (proc == null && devices == null) {
+                throw new IllegalStateException("no source chosen: call proc(...) or devices(...)");
             }
             List<String> warnings = new CopyOnWriteArrayList<>();
-            boolean needTable = processContext || tree != ProcessStage.NONE;
+            boolean needTable = proc != null && (processContext || tree != ProcessStage.NONE);
             ProcessTable table = needTable
                     ? new ProcessTable(ProcFs.system(), new UserNames(Path.of("/etc/passwd")))
                     : null;
             ProcessStage stage = new ProcessStage(table, processContext, ancestors, pid, tree,
-                    includeSelf ? ProcessStage.NONE : NetlinkSocket.getpid(), proc.kernelMask());
+                    includeSelf ? ProcessStage.NONE : NetlinkSocket.getpid(),
+                    proc != null ? proc.kernelMask() : 0);
             WallClock wall = new WallClock(clock, System::nanoTime);
             Pipeline pipeline = new Pipeline(queueCapacity, stage, subscribers, errors, wall::now);
-            ProcConnectorSource source = new ProcConnectorSource(proc, needTable ? ProcessStage.TABLE_TYPES : 0, wall,
-                    KernelVersion.running(), warnings::add, errors, tap);
-            source.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
+            ProcConnectorSource procSource = null;
+            UeventSource deviceSource = null;
+            LinuxException refused = null;
+            if (proc != null) {
+                // Each source thread gets its own clock: WallClock keeps per-thread state.
+                procSource = new ProcConnectorSource(proc, needTable ? ProcessStage.TABLE_TYPES : 0,
+                        new WallClock(clock, System::nanoTime), KernelVersion.running(), warnings::add, errors, tap);
+                try {
+                    procSource.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
+                } catch (LinuxException e) {
+                    refused = unavailable("proc", e, warnings);
+                    procSource = null;
+                }
+            }
+            if (devices != null && refused == null) {
+                deviceSource = new UeventSource(devices, new WallClock(clock, System::nanoTime), warnings::add, errors, tap);
+                try {
+                    deviceSource.start(pipeline.publisher(UeventDatagrams.CHANNEL));
+                } catch (LinuxException e) {
+                    refused = unavailable("device", e, warnings);
+                    deviceSource = null;
+                }
+            }
+            if (refused != null || (procSource == null && deviceSource == null)) {
+                closeQuietly(procSource);
+                closeQuietly(deviceSource);
+                throw refused != null ? refused : lastRefusal;
+            }
             pipeline.start();
-            return new Upcall(pipeline, source, warnings);
+            return new Upcall(pipeline, procSource, deviceSource, warnings);
+        }
+
+        /** With {@link #skipUnavailable}, a warning (and null); otherwise the refusal to throw. */
+        private LinuxException unavailable(String source, LinuxException e, List<String> warnings) {
+            lastRefusal = e;
+            if (skipUnavailable) {
+                warnings.add(source + " source unavailable, left out: " + e.getMessage());
+                return null;
+            }
+            return e;
+        }
+
+        private static void closeQuietly(AutoCloseable source) {
+            if (source != null) {
+                try {
+                    source.close();
+                } catch (Exception e) {
+                    // already failing: the refusal is what the caller needs to see
+                }
+            }
         }
     }
 }

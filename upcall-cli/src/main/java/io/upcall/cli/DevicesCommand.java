@@ -1,0 +1,68 @@
+package io.upcall.cli;
+
+import io.upcall.core.DeviceOptions;
+import io.upcall.core.ProcOptions;
+import io.upcall.core.Upcall;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code upcall devices}: uevents, like {@code udevadm monitor}. */
+@Command(name = "devices", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Device events from the kernel's uevents (hotplug add/remove, change, move, online, offline, bind, "
+                + "unbind), like udevadm monitor. Only messages from the kernel (or, with --udev, from udev running as "
+                + "root) are believed; others are reported as rejected.", ""},
+        footer = {"", "Examples:",
+                "  upcall devices --subsystem net --env",
+                "  upcall devices --json --action add,remove"})
+final class DevicesCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    Main parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "JSON Lines (docs/events.md) instead of udevadm-style lines.")
+    boolean json;
+
+    @Option(names = "--subsystem", split = ",", paramLabel = "S", description = "Only these subsystems (repeatable).")
+    List<String> subsystems = List.of();
+
+    @Option(names = "--devtype", paramLabel = "T", description = "Only this devtype.")
+    String devtype;
+
+    @Option(names = "--action", split = ",", paramLabel = "A", description = "Only these actions (repeatable).")
+    List<String> actions = List.of();
+
+    @Option(names = "--udev", description = "Also udev's re-broadcast (group 2, libudev format), from root only.")
+    boolean udev;
+
+    @Option(names = "--env", description = "Print every property under each event (table output).")
+    boolean env;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
+            description = "Stop after D: seconds (15) or with a unit (500ms, 15s, 2m, 1h).")
+    Duration duration;
+
+    @Option(names = "--rcvbuf", paramLabel = "BYTES", converter = Converters.SizeConverter.class,
+            description = "Socket receive buffer to ask for (default ${DEFAULT-VALUE}).")
+    int receiveBuffer = ProcOptions.DEFAULT_RECEIVE_BUFFER;
+
+    @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
+    StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+
+    @Override
+    public Integer call() throws Exception {
+        DeviceOptions options = new DeviceOptions(Set.copyOf(subsystems), devtype, Set.copyOf(actions), udev, receiveBuffer);
+        return new StreamRunner(parent.out(), spec.commandLine().getErr()).run(Upcall.builder().devices(options),
+                new StreamRunner.Output(json, count, duration, json ? null
+                        : new UdevStyleFormatter(Terminals.useColor(color), env, udev)), "devices");
+    }
+}

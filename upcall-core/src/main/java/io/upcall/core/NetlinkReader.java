@@ -1,0 +1,104 @@
+package io.upcall.core;
+
+import io.upcall.linux.LinuxException;
+import io.upcall.linux.NetlinkSocket;
+import io.upcall.linux.ReceiveBatch;
+import java.lang.foreign.MemorySegment;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The reading loop every netlink source shares, on a thread of its own: a blocking
+ * {@code recvmmsg(MSG_WAITFORONE)} takes every queued datagram at once; each goes to the tap (for
+ * recording) and to the source's decoder; the events go to the pipeline, which never blocks. ENOBUFS
+ * becomes a loss event. After a partial batch it pauses briefly so that the next wake-up carries many
+ * events. A receive timeout lets it see {@link #stop()} promptly; it is the thread that closes the socket.
+ */
+final class NetlinkReader {
+    /** What a source does with one received datagram. */
+    interface Handler {
+        void datagram(ReceiveBatch batch, int index, MemorySegment datagram, Instant received, List<Event> out);
+    }
+
+    static final int RECEIVE_TIMEOUT_MILLIS = 100;
+    private static final int BATCH = 64;
+    /** The pause after a partial batch: at most this much added latency, for far fewer wake-ups (BENCHMARKS.md). */
+    private static final long COALESCE_NANOS = Long.getLong("upcall.proc.coalesceNanos", 2_000_000L);
+
+    private final String channel;
+    private final NetlinkSocket socket;
+    private final int messageBytes;
+    private final WallClock clock;
+    private final RawTap tap;
+    private final ErrorHandler errors;
+    private final String overflowReason;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    NetlinkReader(String channel, NetlinkSocket socket, int messageBytes, WallClock clock, RawTap tap, ErrorHandler errors,
+            String overflowReason) {
+        this.channel = channel;
+        this.socket = socket;
+        this.messageBytes = messageBytes;
+        this.clock = clock;
+        this.tap = tap;
+        this.errors = errors;
+        this.overflowReason = overflowReason;
+    }
+
+    /** Starts the thread; {@code beforeClose} runs on it, last, before the socket closes (to unsubscribe). */
+    void start(Handler handler, Pipeline.Publisher out, Runnable beforeClose) {
+        thread = Thread.ofPlatform().name("upcall-" + channel).start(() -> run(handler, out, beforeClose));
+    }
+
+    private void run(Handler handler, Pipeline.Publisher out, Runnable beforeClose) {
+        try (ReceiveBatch batch = new ReceiveBatch(BATCH, messageBytes)) {
+            List<Event> events = new ArrayList<>(BATCH + 4);
+            while (!stopping) {
+                int n = socket.receive(batch, true);
+                if (n == NetlinkSocket.OVERFLOW) {
+                    events.add(new LossEvent(clock.now(), channel, LossEvent.UNKNOWN, overflowReason));
+                } else if (n == 0) {
+                    continue; // the receive timeout passed: look at the stop flag again
+                } else {
+                    Instant received = clock.now();
+                    for (int i = 0; i < n; i++) {
+                        MemorySegment datagram = batch.data(i);
+                        if (tap != null) {
+                            tap.accept(socket.family(), batch.senderPort(i), batch.senderGroups(i), received, datagram);
+                        }
+                        handler.datagram(batch, i, datagram, received, events);
+                    }
+                }
+                if (!events.isEmpty()) {
+                    out.publish(events.toArray(new Event[0]), events.size());
+                    events.clear();
+                }
+                if (n > 0 && n < BATCH && COALESCE_NANOS > 0) {
+                    // A partial batch means the socket is drained: let a few more events queue up, so that
+                    // each wake-up (here, in the dispatcher and in its write) carries many events, not one.
+                    LockSupport.parkNanos(COALESCE_NANOS);
+                }
+            }
+        } catch (LinuxException | RuntimeException e) {
+            errors.onError(channel + " source", e);
+        } finally {
+            out.flush();
+            try {
+                beforeClose.run();
+            } finally {
+                socket.close();
+            }
+        }
+    }
+
+    /** Stops the thread (within one receive timeout) and waits for it. */
+    void stop() throws InterruptedException {
+        stopping = true;
+        if (thread != null && thread != Thread.currentThread()) {
+            thread.join();
+        }
+    }
+}
