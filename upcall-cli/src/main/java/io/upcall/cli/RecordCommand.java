@@ -1,5 +1,6 @@
 package io.upcall.cli;
 
+import io.upcall.core.DeviceOptions;
 import io.upcall.core.PcapngRecorder;
 import io.upcall.core.ProcOptions;
 import io.upcall.core.Upcall;
@@ -34,7 +35,7 @@ final class RecordCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The pcapng file to write (replaced if it exists).")
     Path file;
 
-    @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Sources to record (default: proc). Today: proc.")
+    @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Sources to record: proc, device (default: proc).")
     List<String> sources = List.of("proc");
 
     @Option(names = "--count", paramLabel = "N", description = "Stop after the messages that make N events.")
@@ -52,8 +53,9 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         for (String s : sources) {
-            if (!s.equals("proc")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown source '" + s + "'; this version records: proc");
+            if (!s.equals("proc") && !s.equals("device")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown source '" + s
+                        + "'; this version records: proc, device");
             }
         }
         CountDownLatch done = new CountDownLatch(1);
@@ -63,14 +65,20 @@ final class RecordCommand implements Callable<Integer> {
                 PcapngRecorder recorder = new PcapngRecorder(file, version, count == null ? 0 : count, done::countDown)) {
             Upcall upcall;
             try {
-                upcall = Upcall.builder()
-                        .proc(ProcOptions.defaults().withReceiveBuffer(receiveBuffer))
+                Upcall.Builder builder = Upcall.builder()
                         .processContext(false)
                         .rawTap(recorder)
-                        .errorHandler((where, e) -> err.println("upcall: " + where + ": " + e.getMessage()))
-                        .start();
+                        .errorHandler((where, e) -> err.println("upcall: " + where + ": " + e.getMessage()));
+                if (sources.contains("proc")) {
+                    builder.proc(ProcOptions.defaults().withReceiveBuffer(receiveBuffer));
+                }
+                if (sources.contains("device")) {
+                    DeviceOptions d = DeviceOptions.defaults();
+                    builder.devices(new DeviceOptions(d.subsystems(), d.devtype(), d.actions(), false, receiveBuffer));
+                }
+                upcall = builder.start();
             } catch (LinuxException e) {
-                err.println("upcall: cannot listen to the proc connector: " + e.getMessage());
+                err.println("upcall: cannot listen: " + e.getMessage());
                 return 1;
             }
             upcall.warnings().forEach(w -> err.println("upcall: warning: " + w));

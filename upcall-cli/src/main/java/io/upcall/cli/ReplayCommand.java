@@ -1,6 +1,7 @@
 package io.upcall.cli;
 
 import io.upcall.core.CaptureReplay;
+import io.upcall.core.DeviceOptions;
 import io.upcall.core.Event;
 import io.upcall.core.Subscriber;
 import java.io.IOException;
@@ -71,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         };
         CaptureReplay.Summary summary = CaptureReplay.replay(capture,
-                new CaptureReplay.Options(EventTypes.parse(events, spec.commandLine()), pid, tree), stopping,
+                new CaptureReplay.Options(EventTypes.parse(events, spec.commandLine()), pid, tree, DeviceOptions.defaults()), stopping,
                 (where, e) -> err.println("upcall: " + where + ": " + e.getMessage()));
         output.flush();
         if (summary.skipped() > 0) {

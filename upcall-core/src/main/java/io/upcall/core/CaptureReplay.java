@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Feeds a capture (pcapng as {@code upcall record} writes it, or classic pcap with
- * {@code LINKTYPE_NETLINK}, as from an {@code nlmon} device) through the same decoding, sender
- * verification, loss detection and selection as live input, on the calling thread, so the output is
+ * {@code LINKTYPE_NETLINK}, as from an {@code nlmon} device) of proc-connector and uevent messages
+ * through the same decoding, sender verification, loss detection and selection as live input, on the calling thread, so the output is
  * deterministic. Event times are the packets' capture times. Process context, which only a live
  * {@code /proc} can give, is not attached.
  */
@@ -26,9 +26,9 @@ public final class CaptureReplay {
      * @param pid  only events about this pid, or 0 for all
      * @param tree only events of this process and its descendants (as the capture shows them), or 0
      */
-    public record Options(Set<ProcEventType> events, int pid, int tree) {
+    public record Options(Set<ProcEventType> events, int pid, int tree, DeviceOptions devices) {
         public static Options all() {
-            return new Options(ProcEventType.all(), 0, 0);
+            return new Options(ProcEventType.all(), 0, 0, DeviceOptions.defaults());
         }
     }
 
@@ -56,6 +56,7 @@ public final class CaptureReplay {
         ProcessStage stage = null;
         ProcDatagrams decoder = new ProcDatagrams(true, (e, received) -> received,
                 why -> errors.onError("replay", new IllegalStateException(why)));
+        UeventDatagrams uevents = new UeventDatagrams(options.devices(), false);
         List<Event> events = new ArrayList<>();
         long packets = 0;
         long skipped = 0;
@@ -69,7 +70,8 @@ public final class CaptureReplay {
             packets++;
             NetlinkCookedHeader h = p.linkType() == Pcapng.LINKTYPE_NETLINK
                     ? NetlinkCookedHeader.decode(p.data(), p.offset(), p.length()) : null;
-            if (h == null || h.family() != NetlinkSocket.NETLINK_CONNECTOR) {
+            if (h == null || (h.family() != NetlinkSocket.NETLINK_CONNECTOR
+                    && h.family() != NetlinkSocket.NETLINK_KOBJECT_UEVENT)) {
                 skipped++;
                 continue;
             }
@@ -78,7 +80,12 @@ public final class CaptureReplay {
             MemorySegment datagram = MemorySegment.ofArray(p.data())
                     .asSlice(p.offset() + NetlinkCookedHeader.SIZE, p.length() - NetlinkCookedHeader.SIZE);
             events.clear();
-            decoder.accept(datagram, h.senderPort(), -1, time, events);
+            if (h.family() == NetlinkSocket.NETLINK_CONNECTOR) {
+                decoder.accept(datagram, h.senderPort(), -1, time, events);
+            } else {
+                // Credentials are not in the capture: the recorded sender port alone decides, as the kernel's group needs.
+                uevents.accept(datagram, h.senderPort(), h.hasSender() ? h.groups() : 1, null, -1, time, events);
+            }
             for (Event e : events) {
                 Event kept;
                 try {

@@ -1,5 +1,6 @@
 package io.upcall.core;
 
+import io.upcall.linux.NetlinkSocket;
 import io.upcall.protocol.pcap.NetlinkCookedHeader;
 import io.upcall.protocol.pcap.Pcapng;
 import java.io.BufferedOutputStream;
@@ -19,7 +20,8 @@ import java.util.List;
  *
  * <p>It also decodes each datagram as a replay will, so that {@code --count N} stops the recording
  * right after the datagram that makes the Nth event of the replay; nothing after it is written.
- * Runs on the source's reading thread; output is buffered.
+ * Runs on the sources' reading threads, one at a time (synchronized: several sources share one file);
+ * output is buffered.
  */
 public final class PcapngRecorder implements RawTap, AutoCloseable {
     /** Section comment with the recorder's pid, so a replay can leave out its threads as live does. */
@@ -31,6 +33,7 @@ public final class PcapngRecorder implements RawTap, AutoCloseable {
     private final int self;
     private final WallClock wall = WallClock.system();
     private final ProcDatagrams decoder = new ProcDatagrams(true, (e, received) -> wall.toInstant(e.timestampNs()), why -> { });
+    private final UeventDatagrams uevents = new UeventDatagrams(DeviceOptions.defaults(), false);
     private final List<Event> scratch = new ArrayList<>();
     private long events;
     private long packets;
@@ -51,12 +54,16 @@ public final class PcapngRecorder implements RawTap, AutoCloseable {
     }
 
     @Override
-    public void accept(int family, int senderPort, int groups, Instant received, MemorySegment datagram) {
+    public synchronized void accept(int family, int senderPort, int groups, Instant received, MemorySegment datagram) {
         if (full || failure != null) {
             return;
         }
         scratch.clear();
-        decoder.accept(datagram, senderPort, -1, received, scratch);
+        if (family == NetlinkSocket.NETLINK_KOBJECT_UEVENT) {
+            uevents.accept(datagram, senderPort, groups, null, -1, received, scratch);
+        } else {
+            decoder.accept(datagram, senderPort, -1, received, scratch);
+        }
         // A process event's packet carries the event's own time (the kernel's timestamp on the wall
         // clock), so a replay shows the times a live stream shows.
         Instant time = received;
@@ -91,18 +98,18 @@ public final class PcapngRecorder implements RawTap, AutoCloseable {
     }
 
     /** Datagrams written. */
-    public long packets() {
+    public synchronized long packets() {
         return packets;
     }
 
     /** Events a replay of the file will show. */
-    public long events() {
+    public synchronized long events() {
         return events;
     }
 
     /** Flushes and closes the file; rethrows a write failure met while recording. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         try {
             out.close();
         } finally {

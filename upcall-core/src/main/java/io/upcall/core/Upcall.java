@@ -88,7 +88,7 @@ public final class Upcall implements AutoCloseable {
 
     /** Whether each source works on this machine, and why not: what {@code upcall doctor} prints. */
     public static List<Availability> checkSources() {
-        return List.of(ProcConnectorProbe.check(KernelVersion.running()));
+        return List.of(ProcConnectorProbe.check(KernelVersion.running()), UeventProbe.check());
     }
 
     /** Configures an {@link Upcall}. */

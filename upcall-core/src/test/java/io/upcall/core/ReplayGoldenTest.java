@@ -2,12 +2,14 @@ package io.upcall.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upcall.protocol.pcap.CaptureReader;
 import io.upcall.protocol.pcap.NetlinkCookedHeader;
 import io.upcall.protocol.pcap.Pcapng;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Captures replayed through {@link CaptureReplay}, compared with reviewed JSON Lines
  * ({@code fixtures/replay/<case>.golden.jsonl}; a read error is the last line, as {@code # error: ...}).
- * {@code procs-recorded.pcapng} was written by {@code upcall record} on this kernel; {@code all-types.pcapng}
- * and {@code forged-sender.pcapng} are built here from the captured datagrams of {@code fixtures/proc}.
+ * {@code procs-recorded.pcapng} and {@code uevents-recorded.pcapng} were written by {@code upcall record} on this
+ * kernel; {@code all-types.pcapng}, {@code forged-sender.pcapng} and {@code forged-uevent.pcapng} are built here
+ * from captured datagrams.
  * Regenerate with {@code -Dupcall.golden.update=true} and review the diff.
  */
 class ReplayGoldenTest {
@@ -42,6 +45,14 @@ class ReplayGoldenTest {
             packet(forged, BASE, 4242, Files.readAllBytes(PROC.resolve("exit_status_7.bin")));
             packet(forged, BASE + 1, 0, Files.readAllBytes(PROC.resolve("exec.bin")));
             Files.write(DIR.resolve("forged-sender.pcapng"), forged.toByteArray());
+            // The first recorded uevent, sent again by port 4242 on the kernel's group: a forgery, as CVE-2009-1185.
+            CaptureReader uevents = new CaptureReader(Files.readAllBytes(DIR.resolve("uevents-recorded.pcapng")));
+            CaptureReader.Packet first = uevents.next();
+            byte[] uevent = Arrays.copyOfRange(first.data(), first.offset() + NetlinkCookedHeader.SIZE, first.offset() + first.length());
+            ByteArrayOutputStream forgedUevent = header();
+            packet(forgedUevent, BASE, 4242, 15, 1, uevent);
+            packet(forgedUevent, BASE + 1, 0, 15, 1, uevent);
+            Files.write(DIR.resolve("forged-uevent.pcapng"), forgedUevent.toByteArray());
         }
     }
 
@@ -53,7 +64,11 @@ class ReplayGoldenTest {
     }
 
     private static void packet(ByteArrayOutputStream out, long nanos, int sender, byte[] datagram) {
-        byte[] h = NetlinkCookedHeader.encode(11, sender, sender == 0 ? 1 : 0);
+        packet(out, nanos, sender, 11, sender == 0 ? 1 : 0, datagram);
+    }
+
+    private static void packet(ByteArrayOutputStream out, long nanos, int sender, int family, int groups, byte[] datagram) {
+        byte[] h = NetlinkCookedHeader.encode(family, sender, groups);
         byte[] p = new byte[h.length + datagram.length];
         System.arraycopy(h, 0, p, 0, h.length);
         System.arraycopy(datagram, 0, p, h.length, datagram.length);
@@ -104,6 +119,14 @@ class ReplayGoldenTest {
     }
 
     @Test
+    void aForgedUeventIsRejectedAsLive() throws IOException {
+        List<String> out = replay(Files.readAllBytes(DIR.resolve("forged-uevent.pcapng")), CaptureReplay.Options.all()).lines().toList();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0)).contains("\"type\":\"rejected\"", "\"channel\":\"device\"", "\"sender_port\":4242");
+        assertThat(out.get(1)).contains("\"source\":\"device\"", "\"devpath\":\"/devices/virtual/net/lo\"");
+    }
+
+    @Test
     void aTruncatedCaptureGivesWhatItHoldsAndSaysWhere() throws IOException {
         String out = replay(Files.readAllBytes(DIR.resolve("procs-truncated.pcapng")), CaptureReplay.Options.all());
         assertThat(out.lines().toList().getLast()).startsWith("# error: truncated block").contains("at byte");
@@ -113,7 +136,7 @@ class ReplayGoldenTest {
     @Test
     void filtersApplyAsLive() throws IOException {
         byte[] capture = Files.readAllBytes(DIR.resolve("all-types.pcapng"));
-        String exits = replay(capture, new CaptureReplay.Options(java.util.Set.of(ProcEventType.EXIT), 0, 0));
+        String exits = replay(capture, new CaptureReplay.Options(java.util.Set.of(ProcEventType.EXIT), 0, 0, DeviceOptions.defaults()));
         // The synthetic capture's sequence numbers jump, so loss reports (never filtered) come through too.
         assertThat(exits.lines().filter(l -> l.contains("\"source\":\"proc\"")).toList()).hasSize(4)
                 .allSatisfy(l -> assertThat(l).contains("\"type\":\"exit\""));

@@ -178,11 +178,16 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Sends one datagram to netlink port {@code portId} (0 is the kernel; tests forge messages with others). */
     public void sendTo(int portId, byte[] message) throws LinuxException {
+        sendTo(portId, 0, message);
+    }
+
+    /** Sends one datagram to port {@code portId} and the multicast groups in {@code groupsMask}. */
+    public void sendTo(int portId, int groupsMask, byte[] message) throws LinuxException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Native.allocateErrno(call);
             MemorySegment buf = call.allocate(Math.max(1, message.length), 8);
             MemorySegment.copy(message, 0, buf, JAVA_BYTE, 0, message.length);
-            MemorySegment addr = sockaddr(call, portId, 0);
+            MemorySegment addr = sockaddr(call, portId, groupsMask);
             long sent = Native.sendto(errno, fd, buf, message.length, 0, addr, (int) addr.byteSize());
             if (sent < 0) {
                 throw fail("sendto", Native.errno(errno));

@@ -1,0 +1,82 @@
+package io.upcall.protocol.uevent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upcall.protocol.DecodeResult;
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class UeventDecoderTest {
+
+    private static DecodeResult<Uevent> decode(byte[] bytes) {
+        return UeventDecoder.decode(MemorySegment.ofArray(bytes), 0, bytes.length);
+    }
+
+    private static Uevent decoded(byte[] bytes) {
+        DecodeResult<Uevent> r = decode(bytes);
+        assertThat(r).isInstanceOf(DecodeResult.Decoded.class);
+        return ((DecodeResult.Decoded<Uevent>) r).value();
+    }
+
+    private static byte[] kernel(String text) {
+        return text.replace('|', '\0').getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void decodesTheKernelFormat() {
+        Uevent u = decoded(kernel("change@/devices/virtual/net/lo|ACTION=change|DEVPATH=/devices/virtual/net/lo|"
+                + "SUBSYSTEM=net|SYNTH_UUID=0|INTERFACE=lo|IFINDEX=1|SEQNUM=822|"));
+        assertThat(u.udev()).isFalse();
+        assertThat(u.action()).isEqualTo("change");
+        assertThat(u.devpath()).isEqualTo("/devices/virtual/net/lo");
+        assertThat(u.subsystem()).isEqualTo("net");
+        assertThat(u.seqnum()).isEqualTo(822);
+        assertThat(u.env()).containsEntry("INTERFACE", "lo").hasSize(7);
+        assertThat(u.env().keySet()).startsWith("ACTION", "DEVPATH", "SUBSYSTEM");
+    }
+
+    @Test
+    void takesActionAndDevpathFromTheHeaderWhenPropertiesLackThem() {
+        Uevent u = decoded(kernel("add@/devices/x|SEQNUM=1"));
+        assertThat(u.action()).isEqualTo("add");
+        assertThat(u.devpath()).isEqualTo("/devices/x");
+        assertThat(u.seqnum()).isEqualTo(1);
+    }
+
+    @Test
+    void decodesUdevsFormat() {
+        byte[] props = kernel("ACTION=add|DEVPATH=/devices/y|SUBSYSTEM=block|DEVTYPE=disk|SEQNUM=7|");
+        ByteBuffer h = ByteBuffer.allocate(40).order(ByteOrder.nativeOrder());
+        h.put("libudev\0".getBytes(StandardCharsets.US_ASCII));
+        h.order(ByteOrder.BIG_ENDIAN).putInt(UeventDecoder.UDEV_MAGIC).order(ByteOrder.nativeOrder());
+        h.putInt(40).putInt(40).putInt(props.length).putInt(0).putInt(0).putInt(0).putInt(0);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(h.array());
+        b.writeBytes(props);
+        Uevent u = decoded(b.toByteArray());
+        assertThat(u.udev()).isTrue();
+        assertThat(u.action()).isEqualTo("add");
+        assertThat(u.devtype()).isEqualTo("disk");
+    }
+
+    @Test
+    void reportsMalformedInputWithAKindAndAnOffset() {
+        assertThat(kind(new byte[0])).isEqualTo("empty");
+        assertThat(kind(kernel("no header here|A=1|"))).isEqualTo("bad_header");
+        assertThat(kind(kernel("add@/x|NOEQUALS|"))).isEqualTo("bad_property");
+        assertThat(kind("libudev\0xx".getBytes(StandardCharsets.US_ASCII))).isEqualTo("short_udev_header");
+        byte[] badMagic = new byte[48];
+        System.arraycopy("libudev\0".getBytes(StandardCharsets.US_ASCII), 0, badMagic, 0, 8);
+        assertThat(kind(badMagic)).isEqualTo("bad_udev_magic");
+    }
+
+    private static String kind(byte[] bytes) {
+        DecodeResult<Uevent> r = decode(bytes);
+        assertThat(r).isInstanceOf(DecodeResult.Malformed.class);
+        return ((DecodeResult.Malformed<Uevent>) r).kind();
+    }
+}
