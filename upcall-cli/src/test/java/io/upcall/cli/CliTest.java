@@ -23,7 +23,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"monitor", "procs", "doctor"}) {
+        for (String command : new String[] {"monitor", "procs", "devices", "record", "replay", "doctor"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString()).contains("Usage: upcall " + command);
