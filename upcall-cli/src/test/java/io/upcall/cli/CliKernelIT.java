@@ -143,6 +143,23 @@ class CliKernelIT {
             assertThat(replayedExits).hasSizeGreaterThan(10);
             assertThat(liveExits).containsAll(replayedExits);
 
+            // Classic pcap, as editcap -F pcap (or an nlmon capture) makes it, replays to the same events, to the microsecond.
+            if (new File("/usr/bin/editcap").canExecute()) {
+                Path pcap = Files.createTempFile("upcall-record", ".pcap");
+                try {
+                    Process editcap = new ProcessBuilder("editcap", "-F", "pcap", capture.toString(), pcap.toString())
+                            .redirectErrorStream(true).start();
+                    assertThat(editcap.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                    assertThat(editcap.exitValue()).isZero();
+                    Process classic = command("replay", pcap.toString(), "--json").start();
+                    List<String> fromPcap = new String(classic.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                            .lines().map(CliKernelIT::withoutTime).toList();
+                    assertThat(classic.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    assertThat(fromPcap).isEqualTo(replayed.stream().map(CliKernelIT::withoutTime).toList());
+                } finally {
+                    Files.deleteIfExists(pcap);
+                }
+            }
             // tshark (when installed) reads the file as netlink packets.
             if (new File("/usr/bin/tshark").canExecute()) {
                 Process tshark = new ProcessBuilder("tshark", "-r", capture.toString()).redirectErrorStream(true).start();

@@ -34,6 +34,7 @@ final class NetlinkReader {
     private final RawTap tap;
     private final ErrorHandler errors;
     private final String overflowReason;
+    private final java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean stopping;
     private Thread thread;
 
@@ -48,9 +49,28 @@ final class NetlinkReader {
         this.overflowReason = overflowReason;
     }
 
-    /** Starts the thread; {@code beforeClose} runs on it, last, before the socket closes (to unsubscribe). */
+    /**
+     * Starts the thread, which waits for {@link #go()}; {@code beforeClose} runs on it, last, before the
+     * socket closes (to unsubscribe). Starting the thread before the source subscribes keeps the
+     * thread's own birth (a fork and a comm event of this process) out of the stream and out of recordings.
+     */
     void start(Handler handler, Pipeline.Publisher out, Runnable beforeClose) {
-        thread = Thread.ofPlatform().name("upcall-" + channel).start(() -> run(handler, out, beforeClose));
+        thread = Thread.ofPlatform().name("upcall-" + channel).start(() -> {
+            try {
+                subscribed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (!stopping) {
+                run(handler, out, beforeClose);
+            }
+        });
+    }
+
+    /** The source has subscribed: read. */
+    void go() {
+        subscribed.countDown();
     }
 
     private void run(Handler handler, Pipeline.Publisher out, Runnable beforeClose) {
@@ -97,6 +117,7 @@ final class NetlinkReader {
     /** Stops the thread (within one receive timeout) and waits for it. */
     void stop() throws InterruptedException {
         stopping = true;
+        subscribed.countDown();
         if (thread != null && thread != Thread.currentThread()) {
             thread.join();
         }

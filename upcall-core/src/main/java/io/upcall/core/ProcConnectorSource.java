@@ -57,16 +57,6 @@ final class ProcConnectorSource implements AutoCloseable {
     /** Opens, sizes and binds the socket, subscribes, and starts the reading thread. */
     void start(Pipeline.Publisher out) throws LinuxException {
         NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_CONNECTOR);
-        try {
-            grantedBuffer = ReceiveBuffers.size(s, options.receiveBuffer(), warnings);
-            s.setReceiveTimeout(NetlinkReader.RECEIVE_TIMEOUT_MILLIS);
-            s.bind(1 << (CnProc.CN_IDX_PROC - 1));
-            s.send(subscription(CnProc.PROC_CN_MCAST_LISTEN, s.portId()));
-        } catch (LinuxException e) {
-            s.close();
-            throw e;
-        }
-        socket = s;
         ProcDatagrams decoder = new ProcDatagrams(!kernelFilter, (event, received) -> clock.toInstant(event.timestampNs()),
                 this::complain);
         reader = new NetlinkReader(CHANNEL, s, MESSAGE_BYTES, clock, tap, errors, kernelFilter
@@ -74,6 +64,26 @@ final class ProcConnectorSource implements AutoCloseable {
                 : "receive buffer overflow (ENOBUFS); sequence gaps give the count");
         reader.start((batch, i, datagram, received, events) -> decoder.accept(datagram, batch.senderPort(i),
                 batch.truncated(i) ? MESSAGE_BYTES : -1, received, events), out, this::unsubscribe);
+        socket = s;
+        try {
+            grantedBuffer = ReceiveBuffers.size(s, options.receiveBuffer(), warnings);
+            s.setReceiveTimeout(NetlinkReader.RECEIVE_TIMEOUT_MILLIS);
+            s.bind(1 << (CnProc.CN_IDX_PROC - 1));
+            s.send(subscription(CnProc.PROC_CN_MCAST_LISTEN, s.portId()));
+        } catch (LinuxException e) {
+            stopQuietly();
+            s.close();
+            throw e;
+        }
+        reader.go();
+    }
+
+    private void stopQuietly() {
+        try {
+            reader.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** This listener's netlink port id (what a forger would send to). */

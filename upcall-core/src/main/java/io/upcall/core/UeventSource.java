@@ -31,22 +31,28 @@ final class UeventSource implements AutoCloseable {
 
     void start(Pipeline.Publisher out) throws LinuxException {
         NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_KOBJECT_UEVENT);
-        try {
-            ReceiveBuffers.size(s, options.receiveBuffer(), warnings);
-            s.setReceiveTimeout(NetlinkReader.RECEIVE_TIMEOUT_MILLIS);
-            s.setPassCredentials(true);
-            s.bind(options.udev() ? 0b11 : 0b01);
-        } catch (LinuxException e) {
-            s.close();
-            throw e;
-        }
-        socket = s;
         UeventDatagrams decoder = new UeventDatagrams(options, true);
         reader = new NetlinkReader(UeventDatagrams.CHANNEL, s, MESSAGE_BYTES, clock, tap, errors,
                 "receive buffer overflow (ENOBUFS)");
         reader.start((batch, i, datagram, received, events) -> decoder.accept(datagram, batch.senderPort(i),
                 batch.senderGroups(i), batch.credentials(i), batch.truncated(i) ? MESSAGE_BYTES : -1, received, events),
                 out, () -> { });
+        socket = s;
+        try {
+            ReceiveBuffers.size(s, options.receiveBuffer(), warnings);
+            s.setReceiveTimeout(NetlinkReader.RECEIVE_TIMEOUT_MILLIS);
+            s.setPassCredentials(true);
+            s.bind(options.udev() ? 0b11 : 0b01);
+        } catch (LinuxException e) {
+            try {
+                reader.stop();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            s.close();
+            throw e;
+        }
+        reader.go();
     }
 
     /** This listener's netlink port id. */

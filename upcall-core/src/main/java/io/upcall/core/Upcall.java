@@ -214,6 +214,8 @@ public final class Upcall implements AutoCloseable {
                     proc != null ? proc.kernelMask() : 0);
             WallClock wall = new WallClock(clock, System::nanoTime);
             Pipeline pipeline = new Pipeline(queueCapacity, stage, subscribers, errors, wall::now);
+            // The dispatch thread starts first, so that its birth is not an event of the stream it carries.
+            pipeline.start();
             ProcConnectorSource procSource = null;
             UeventSource deviceSource = null;
             LinuxException refused = null;
@@ -240,9 +242,13 @@ public final class Upcall implements AutoCloseable {
             if (refused != null || (procSource == null && deviceSource == null)) {
                 closeQuietly(procSource);
                 closeQuietly(deviceSource);
+                try {
+                    pipeline.close(Duration.ofSeconds(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 throw refused != null ? refused : lastRefusal;
             }
-            pipeline.start();
             return new Upcall(pipeline, procSource, deviceSource, warnings);
         }
 
