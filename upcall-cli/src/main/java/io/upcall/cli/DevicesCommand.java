@@ -1,9 +1,7 @@
 package io.upcall.cli;
 
 import io.upcall.core.DeviceOptions;
-import io.upcall.core.ProcOptions;
 import io.upcall.core.Upcall;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -44,25 +42,21 @@ final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--env", description = "Print every property under each event (table output).")
     boolean env;
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
-    Long count;
+    @CommandLine.Mixin
+    StopOptions stop = new StopOptions();
 
-    @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
-            description = "Stop after D: seconds (15) or with a unit (500ms, 15s, 2m, 1h).")
-    Duration duration;
-
-    @Option(names = "--rcvbuf", paramLabel = "BYTES", converter = Converters.SizeConverter.class,
-            description = "Socket receive buffer to ask for (default ${DEFAULT-VALUE}).")
-    int receiveBuffer = ProcOptions.DEFAULT_RECEIVE_BUFFER;
+    @CommandLine.Mixin
+    BufferOption buffer = new BufferOption();
 
     @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
     StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
 
     @Override
     public Integer call() throws Exception {
-        DeviceOptions options = new DeviceOptions(Set.copyOf(subsystems), devtype, Set.copyOf(actions), udev, receiveBuffer);
+        DeviceOptions options = new DeviceOptions(Set.copyOf(subsystems), devtype, Set.copyOf(actions), udev,
+                buffer.receiveBuffer);
         return new StreamRunner(parent.out(), spec.commandLine().getErr()).run(Upcall.builder().devices(options),
-                new StreamRunner.Output(json, count, duration, json ? null
+                new StreamRunner.Output(json, stop.count, stop.duration, json ? null
                         : new UdevStyleFormatter(Terminals.useColor(color), env, udev)), "devices");
     }
 }

@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,16 +37,12 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Sources to record: proc, device (default: proc).")
     List<String> sources = List.of("proc");
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after the messages that make N events.")
-    Long count;
+    /** --count N stops right after the messages that make N events of the replay. */
+    @CommandLine.Mixin
+    StopOptions stop = new StopOptions();
 
-    @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
-            description = "Stop after D: seconds (15) or with a unit (500ms, 15s, 2m, 1h).")
-    Duration duration;
-
-    @Option(names = "--rcvbuf", paramLabel = "BYTES", converter = Converters.SizeConverter.class,
-            description = "Socket receive buffer to ask for (default ${DEFAULT-VALUE}).")
-    int receiveBuffer = ProcOptions.DEFAULT_RECEIVE_BUFFER;
+    @CommandLine.Mixin
+    BufferOption buffer = new BufferOption();
 
     @Override
     public Integer call() throws Exception {
@@ -62,7 +57,7 @@ final class RecordCommand implements Callable<Integer> {
         Terminals.onTerminationSignals(done::countDown);
         String version = new Main.Version().getVersion()[0];
         try (OutputStream file = Files.newOutputStream(this.file);
-                PcapngRecorder recorder = new PcapngRecorder(file, version, count == null ? 0 : count, done::countDown)) {
+                PcapngRecorder recorder = new PcapngRecorder(file, version, stop.count == null ? 0 : stop.count, done::countDown)) {
             Upcall upcall;
             try {
                 Upcall.Builder builder = Upcall.builder()
@@ -70,11 +65,11 @@ final class RecordCommand implements Callable<Integer> {
                         .rawTap(recorder)
                         .errorHandler((where, e) -> err.println("upcall: " + where + ": " + e.getMessage()));
                 if (sources.contains("proc")) {
-                    builder.proc(ProcOptions.defaults().withReceiveBuffer(receiveBuffer));
+                    builder.proc(ProcOptions.defaults().withReceiveBuffer(buffer.receiveBuffer));
                 }
                 if (sources.contains("device")) {
                     DeviceOptions d = DeviceOptions.defaults();
-                    builder.devices(new DeviceOptions(d.subsystems(), d.devtype(), d.actions(), false, receiveBuffer));
+                    builder.devices(new DeviceOptions(d.subsystems(), d.devtype(), d.actions(), false, buffer.receiveBuffer));
                 }
                 upcall = builder.start();
             } catch (LinuxException e) {
@@ -84,8 +79,8 @@ final class RecordCommand implements Callable<Integer> {
             upcall.warnings().forEach(w -> err.println("upcall: warning: " + w));
             err.flush();
             try {
-                if (duration != null) {
-                    done.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+                if (stop.duration != null) {
+                    done.await(stop.duration.toMillis(), TimeUnit.MILLISECONDS);
                 } else {
                     done.await();
                 }

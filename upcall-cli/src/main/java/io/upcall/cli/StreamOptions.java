@@ -1,7 +1,6 @@
 package io.upcall.cli;
 
-import io.upcall.core.ProcOptions;
-import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every streaming command takes. */
@@ -9,16 +8,11 @@ final class StreamOptions {
     @Option(names = "--json", description = "JSON Lines, one event per line (docs/events.md), instead of the table.")
     boolean json;
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
-    Long count;
+    @Mixin
+    StopOptions stop = new StopOptions();
 
-    @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
-            description = "Stop after D: seconds (15) or with a unit (500ms, 15s, 2m, 1h).")
-    Duration duration;
-
-    @Option(names = "--rcvbuf", paramLabel = "BYTES", converter = Converters.SizeConverter.class,
-            description = "Socket receive buffer to ask for (8388608, 8M; default ${DEFAULT-VALUE}). The kernel doubles it.")
-    int receiveBuffer = ProcOptions.DEFAULT_RECEIVE_BUFFER;
+    @Mixin
+    BufferOption buffer = new BufferOption();
 
     @Option(names = "--pid", paramLabel = "P", description = "Only events about process P.")
     Integer pid;

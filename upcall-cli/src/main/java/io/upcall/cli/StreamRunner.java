@@ -32,7 +32,7 @@ final class StreamRunner {
     /** {@code procs} and {@code monitor}: the process options, then {@link #run(Upcall.Builder, Output, String)}. */
     int runProcs(StreamOptions options, ProcOptions proc, DeviceOptions devices) throws InterruptedException {
         Upcall.Builder builder = Upcall.builder()
-                .proc(proc.withReceiveBuffer(options.receiveBuffer))
+                .proc(proc.withReceiveBuffer(options.buffer.receiveBuffer))
                 .processContext(!options.noProcess)
                 .ancestors(options.ancestors);
         if (devices != null) {
@@ -44,7 +44,7 @@ final class StreamRunner {
         if (options.tree != null) {
             builder.tree(options.tree);
         }
-        return run(builder, new Output(options.json, options.count, options.duration,
+        return run(builder, new Output(options.json, options.stop.count, options.stop.duration,
                 options.json ? null : new TableFormatter(Terminals.useColor(options.color))), "procs");
     }
 
