@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code upcall devices}: uevents, like {@code udevadm monitor}. */
 @Command(name = "devices", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = TriggerCommand.class,
         description = {"Device events from the kernel's uevents (hotplug add/remove, change, move, online, offline, bind, "
                 + "unbind), like udevadm monitor. Only messages from the kernel (or, with --udev, from udev running as "
                 + "root) are believed; others are reported as rejected.", ""},

@@ -23,8 +23,8 @@ public record DeviceOptions(Set<String> subsystems, String devtype, Set<String> 
     }
 
     boolean keeps(io.upcall.protocol.uevent.Uevent u) {
-        return (subsystems.isEmpty() || subsystems.contains(u.subsystem()))
+        return (subsystems.isEmpty() || u.subsystem() != null && subsystems.contains(u.subsystem()))
                 && (devtype == null || devtype.equals(u.devtype()))
-                && (actions.isEmpty() || actions.contains(u.action()));
+                && (actions.isEmpty() || u.action() != null && actions.contains(u.action()));
     }
 }
