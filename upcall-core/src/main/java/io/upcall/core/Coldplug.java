@@ -70,13 +70,15 @@ public final class Coldplug {
         Map<String, Device> pending = new ConcurrentHashMap<>();
         Map<String, String> uuids = new LinkedHashMap<>();
         for (Device d : devices) {
-            uuids.put(d.devpath(), UUID.randomUUID().toString());
+            String uuid = UUID.randomUUID().toString();
+            uuids.put(d.devpath(), uuid);
+            if (settle) {
+                pending.put(uuid, d);
+            }
         }
         CountDownLatch allSeen = new CountDownLatch(1);
         Upcall listener = null;
         if (settle) {
-            uuids.forEach((devpath, uuid) -> pending.put(uuid, devices.stream().filter(d -> d.devpath().equals(devpath))
-                    .findFirst().orElseThrow()));
             listener = Upcall.builder().devices(DeviceOptions.defaults()).subscribe((event, end) -> {
                 if (event instanceof DeviceEvent(var time, Uevent u) && pending.remove(u.env().getOrDefault("SYNTH_UUID", "")) != null
                         && pending.isEmpty()) {
