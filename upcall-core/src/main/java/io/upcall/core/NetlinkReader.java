@@ -24,8 +24,8 @@ final class NetlinkReader {
 
     static final int RECEIVE_TIMEOUT_MILLIS = 100;
     private static final int BATCH = 64;
-    /** The pause after a partial batch: at most this much added latency, for far fewer wake-ups (BENCHMARKS.md). */
-    private static final long COALESCE_NANOS = Long.getLong("upcall.proc.coalesceNanos", 2_000_000L);
+    /** The default pause after a partial batch: at most this much added latency, for far fewer wake-ups (BENCHMARKS.md). */
+    static final long DEFAULT_BATCH_DELAY_NANOS = Long.getLong("upcall.proc.coalesceNanos", 2_000_000L);
 
     private final String channel;
     private final NetlinkSocket socket;
@@ -34,12 +34,14 @@ final class NetlinkReader {
     private final RawTap tap;
     private final ErrorHandler errors;
     private final String overflowReason;
+    private final long batchDelayNanos;
     private final java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean stopping;
     private Thread thread;
 
     NetlinkReader(String channel, NetlinkSocket socket, int messageBytes, WallClock clock, RawTap tap, ErrorHandler errors,
-            String overflowReason) {
+            String overflowReason, long batchDelayNanos) {
+        this.batchDelayNanos = batchDelayNanos;
         this.channel = channel;
         this.socket = socket;
         this.messageBytes = messageBytes;
@@ -96,10 +98,10 @@ final class NetlinkReader {
                     out.publish(events.toArray(new Event[0]), events.size());
                     events.clear();
                 }
-                if (n > 0 && n < BATCH && COALESCE_NANOS > 0) {
+                if (n > 0 && n < BATCH && batchDelayNanos > 0) {
                     // A partial batch means the socket is drained: let a few more events queue up, so that
                     // each wake-up (here, in the dispatcher and in its write) carries many events, not one.
-                    LockSupport.parkNanos(COALESCE_NANOS);
+                    LockSupport.parkNanos(batchDelayNanos);
                 }
             }
         } catch (LinuxException | RuntimeException e) {

@@ -27,6 +27,7 @@ final class ProcConnectorSource implements AutoCloseable {
     private final boolean kernelFilter;
     private final int subscribeMask;
     private final RawTap tap;
+    private final long batchDelayNanos;
     private boolean complained;
     private NetlinkSocket socket;
     private NetlinkReader reader;
@@ -36,10 +37,12 @@ final class ProcConnectorSource implements AutoCloseable {
      * @param options  what the user asked for
      * @param extra    event types needed beyond the user's (the process table's), as a kernel mask
      * @param tap      sees every datagram as received (for recording), or null
+     * @param batchDelayNanos the pause after a partial batch (see {@link Upcall.Builder#batchDelay})
      */
     ProcConnectorSource(ProcOptions options, int extra, WallClock clock, KernelVersion kernel, Consumer<String> warnings,
-            ErrorHandler errors, RawTap tap) {
+            ErrorHandler errors, RawTap tap, long batchDelayNanos) {
         this.tap = tap;
+        this.batchDelayNanos = batchDelayNanos;
         this.options = options;
         this.clock = clock;
         this.warnings = warnings;
@@ -61,7 +64,7 @@ final class ProcConnectorSource implements AutoCloseable {
                 this::complain);
         reader = new NetlinkReader(CHANNEL, s, MESSAGE_BYTES, clock, tap, errors, kernelFilter
                 ? "receive buffer overflow (ENOBUFS)"
-                : "receive buffer overflow (ENOBUFS); sequence gaps give the count");
+                : "receive buffer overflow (ENOBUFS); sequence gaps give the count", batchDelayNanos);
         reader.start((batch, i, datagram, received, events) -> decoder.accept(datagram, batch.senderPort(i),
                 batch.truncated(i) ? MESSAGE_BYTES : -1, received, events), out, this::unsubscribe);
         socket = s;

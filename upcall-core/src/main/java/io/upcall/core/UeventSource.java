@@ -18,10 +18,13 @@ final class UeventSource implements AutoCloseable {
     private final Consumer<String> warnings;
     private final ErrorHandler errors;
     private final RawTap tap;
+    private final long batchDelayNanos;
     private NetlinkSocket socket;
     private NetlinkReader reader;
 
-    UeventSource(DeviceOptions options, WallClock clock, Consumer<String> warnings, ErrorHandler errors, RawTap tap) {
+    UeventSource(DeviceOptions options, WallClock clock, Consumer<String> warnings, ErrorHandler errors, RawTap tap,
+            long batchDelayNanos) {
+        this.batchDelayNanos = batchDelayNanos;
         this.options = options;
         this.clock = clock;
         this.warnings = warnings;
@@ -33,7 +36,7 @@ final class UeventSource implements AutoCloseable {
         NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_KOBJECT_UEVENT);
         UeventDatagrams decoder = new UeventDatagrams(options, true);
         reader = new NetlinkReader(UeventDatagrams.CHANNEL, s, MESSAGE_BYTES, clock, tap, errors,
-                "receive buffer overflow (ENOBUFS)");
+                "receive buffer overflow (ENOBUFS)", batchDelayNanos);
         reader.start((batch, i, datagram, received, events) -> decoder.accept(datagram, batch.senderPort(i),
                 batch.senderGroups(i), batch.credentials(i), batch.truncated(i) ? MESSAGE_BYTES : -1, received, events),
                 out, () -> { });

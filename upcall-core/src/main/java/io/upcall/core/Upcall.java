@@ -106,6 +106,7 @@ public final class Upcall implements AutoCloseable {
         private RawTap tap;
         private DeviceOptions devices;
         private boolean skipUnavailable;
+        private long batchDelayNanos = NetlinkReader.DEFAULT_BATCH_DELAY_NANOS;
         private LinuxException lastRefusal;
 
         private Builder() {}
@@ -158,6 +159,19 @@ public final class Upcall implements AutoCloseable {
         /** Whether to report this JVM's own thread events (default false: they are Upcall's own noise). */
         public Builder includeSelf(boolean on) {
             this.includeSelf = on;
+            return this;
+        }
+
+        /**
+         * How long a source waits after a partial batch before it reads again (default 2 ms): up to this much
+         * latency per event, in exchange for far fewer wake-ups and much less CPU under load (BENCHMARKS.md).
+         * Zero delivers every event as soon as it is read, for latency-sensitive uses.
+         */
+        public Builder batchDelay(Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("batch delay must not be negative, not " + delay);
+            }
+            this.batchDelayNanos = delay.toNanos();
             return this;
         }
 
@@ -222,7 +236,7 @@ public final class Upcall implements AutoCloseable {
             if (proc != null) {
                 // Each source thread gets its own clock: WallClock keeps per-thread state.
                 procSource = new ProcConnectorSource(proc, needTable ? ProcessStage.TABLE_TYPES : 0,
-                        new WallClock(clock, System::nanoTime), KernelVersion.running(), warnings::add, errors, tap);
+                        new WallClock(clock, System::nanoTime), KernelVersion.running(), warnings::add, errors, tap, batchDelayNanos);
                 try {
                     procSource.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
                 } catch (LinuxException e) {
@@ -231,7 +245,8 @@ public final class Upcall implements AutoCloseable {
                 }
             }
             if (devices != null && refused == null) {
-                deviceSource = new UeventSource(devices, new WallClock(clock, System::nanoTime), warnings::add, errors, tap);
+                deviceSource = new UeventSource(devices, new WallClock(clock, System::nanoTime), warnings::add, errors, tap,
+                        batchDelayNanos);
                 try {
                     deviceSource.start(pipeline.publisher(UeventDatagrams.CHANNEL));
                 } catch (LinuxException e) {

@@ -23,7 +23,7 @@ class SenderVerificationKernelIT {
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Pipeline pipeline = new Pipeline(1000, e -> e, List.of((e, end) -> events.add(e)), (w, t) -> { }, Clock.systemUTC()::instant);
         ProcConnectorSource source = new ProcConnectorSource(ProcOptions.defaults(), 0, WallClock.system(), KernelVersion.running(),
-                w -> { }, (w, t) -> { }, null);
+                w -> { }, (w, t) -> { }, null, 0);
         source.start(pipeline.publisher("proc"));
         pipeline.start();
         try (NetlinkSocket forger = NetlinkSocket.open(NetlinkSocket.NETLINK_CONNECTOR)) {
