@@ -110,7 +110,4 @@ public final class Coldplug {
         List<String> unseen = pending.values().stream().map(Device::devpath).sorted().toList();
         return new Result(List.copyOf(triggered), unseen, failed);
     }
-
-    /** The actions {@code udevadm trigger} allows writing. */
-    public static final Set<String> ACTIONS = Set.of("add", "remove", "change", "move", "online", "offline", "bind", "unbind");
 }

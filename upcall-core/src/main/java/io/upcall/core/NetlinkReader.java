@@ -116,6 +116,18 @@ final class NetlinkReader {
         }
     }
 
+    /**
+     * For a source whose subscription failed: the thread, still waiting for {@link #go()}, ends without
+     * touching the socket (the source closes it).
+     */
+    void abandon() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the thread (within one receive timeout) and waits for it. */
     void stop() throws InterruptedException {
         stopping = true;

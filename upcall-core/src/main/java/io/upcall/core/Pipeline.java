@@ -108,10 +108,6 @@ final class Pipeline {
         return thread.join(patience);
     }
 
-    boolean isDispatchThread() {
-        return Thread.currentThread() == thread;
-    }
-
     private void run() {
         try {
             while (true) {

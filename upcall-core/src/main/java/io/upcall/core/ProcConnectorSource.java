@@ -74,19 +74,11 @@ final class ProcConnectorSource implements AutoCloseable {
             s.bind(1 << (CnProc.CN_IDX_PROC - 1));
             s.send(subscription(CnProc.PROC_CN_MCAST_LISTEN, s.portId()));
         } catch (LinuxException e) {
-            stopQuietly();
+            reader.abandon();
             s.close();
             throw e;
         }
         reader.go();
-    }
-
-    private void stopQuietly() {
-        try {
-            reader.stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** This listener's netlink port id (what a forger would send to). */

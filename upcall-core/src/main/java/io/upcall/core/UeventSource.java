@@ -47,11 +47,7 @@ final class UeventSource implements AutoCloseable {
             s.setPassCredentials(true);
             s.bind(options.udev() ? 0b11 : 0b01);
         } catch (LinuxException e) {
-            try {
-                reader.stop();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
+            reader.abandon();
             s.close();
             throw e;
         }

@@ -107,7 +107,6 @@ public final class Upcall implements AutoCloseable {
         private DeviceOptions devices;
         private boolean skipUnavailable;
         private long batchDelayNanos = NetlinkReader.DEFAULT_BATCH_DELAY_NANOS;
-        private LinuxException lastRefusal;
 
         private Builder() {}
 
@@ -232,7 +231,7 @@ public final class Upcall implements AutoCloseable {
             pipeline.start();
             ProcConnectorSource procSource = null;
             UeventSource deviceSource = null;
-            LinuxException refused = null;
+            LinuxException refusal = null; // the first source the kernel refused
             if (proc != null) {
                 // Each source thread gets its own clock: WallClock keeps per-thread state.
                 procSource = new ProcConnectorSource(proc, needTable ? ProcessStage.TABLE_TYPES : 0,
@@ -240,21 +239,23 @@ public final class Upcall implements AutoCloseable {
                 try {
                     procSource.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
                 } catch (LinuxException e) {
-                    refused = unavailable("proc", e, warnings);
+                    refusal = e;
                     procSource = null;
+                    leaveOut("proc", e, warnings);
                 }
             }
-            if (devices != null && refused == null) {
+            if (devices != null && (refusal == null || skipUnavailable)) {
                 deviceSource = new UeventSource(devices, new WallClock(clock, System::nanoTime), warnings::add, errors, tap,
                         batchDelayNanos);
                 try {
                     deviceSource.start(pipeline.publisher(UeventDatagrams.CHANNEL));
                 } catch (LinuxException e) {
-                    refused = unavailable("device", e, warnings);
+                    refusal = refusal != null ? refusal : e;
                     deviceSource = null;
+                    leaveOut("device", e, warnings);
                 }
             }
-            if (refused != null || (procSource == null && deviceSource == null)) {
+            if (refusal != null && (!skipUnavailable || (procSource == null && deviceSource == null))) {
                 closeQuietly(procSource);
                 closeQuietly(deviceSource);
                 try {
@@ -262,19 +263,16 @@ public final class Upcall implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                throw refused != null ? refused : lastRefusal;
+                throw refusal;
             }
             return new Upcall(pipeline, procSource, deviceSource, warnings);
         }
 
-        /** With {@link #skipUnavailable}, a warning (and null); otherwise the refusal to throw. */
-        private LinuxException unavailable(String source, LinuxException e, List<String> warnings) {
-            lastRefusal = e;
+        /** With {@link #skipUnavailable}, a refused source is left out with a warning. */
+        private void leaveOut(String source, LinuxException e, List<String> warnings) {
             if (skipUnavailable) {
                 warnings.add(source + " source unavailable, left out: " + e.getMessage());
-                return null;
             }
-            return e;
         }
 
         private static void closeQuietly(AutoCloseable source) {

@@ -16,9 +16,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Every libc function Upcall calls, as FFM downcall handles (the jextract idiom, written by hand).
- * Each handle that can fail captures {@code errno} into a caller-supplied segment laid out by
- * {@link #errnoLayout()}, so the value is read before anything else in the JVM can touch it.
- * Callers use the {@code *Raw} methods and turn -1 into a {@link LinuxException} themselves.
+ * Each handle that can fail captures {@code errno} into a caller-supplied segment from
+ * {@link #allocateErrno}, so the value is read before anything else in the JVM can touch it.
+ * The methods return what libc returns; callers turn -1 into a {@link LinuxException} themselves.
  */
 final class Native {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -50,11 +50,7 @@ final class Native {
         return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO);
     }
 
-    /** Layout of the segment that receives {@code errno}; allocate one per calling thread or per call. */
-    static StructLayout errnoLayout() {
-        return CAPTURE_LAYOUT;
-    }
-
+    /** A segment to receive {@code errno}: one per calling thread or per call. */
     static MemorySegment allocateErrno(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);
     }

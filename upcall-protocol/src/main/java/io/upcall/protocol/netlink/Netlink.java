@@ -38,15 +38,4 @@ public final class Netlink {
     public static long align(long length) {
         return (length + NLMSG_ALIGNTO - 1) & ~(long) (NLMSG_ALIGNTO - 1);
     }
-
-    /** The name of a control message type, or null for a family-specific one. */
-    public static String controlTypeName(int type) {
-        return switch (type) {
-            case NLMSG_NOOP -> "NLMSG_NOOP";
-            case NLMSG_ERROR -> "NLMSG_ERROR";
-            case NLMSG_DONE -> "NLMSG_DONE";
-            case NLMSG_OVERRUN -> "NLMSG_OVERRUN";
-            default -> null;
-        };
-    }
 }
