@@ -27,6 +27,7 @@ public final class Errno {
     public static final int EPROTONOSUPPORT = 93;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
+    public static final int EADDRINUSE = 98;
     public static final int ENOBUFS = 105;
     public static final int ECONNREFUSED = 111;
 
@@ -55,6 +56,7 @@ public final class Errno {
         name(EPROTONOSUPPORT, "EPROTONOSUPPORT", "Protocol not supported");
         name(EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported");
         name(EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");
+        name(EADDRINUSE, "EADDRINUSE", "Address already in use");
         name(ENOBUFS, "ENOBUFS", "No buffer space available");
         name(ECONNREFUSED, "ECONNREFUSED", "Connection refused");
     }

@@ -41,8 +41,18 @@ final class Native {
             errnoHandle("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = errnoHandle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle LISTEN = errnoHandle("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 =
+            errnoHandle("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle READ = errnoHandle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** glibc 2.36+ wrappers; the kernel has had both since 5.3 (pidfd_open) and 5.1 (pidfd_send_signal). */
+    private static final MethodHandle PIDFD_OPEN = errnoHandle("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle PIDFD_SEND_SIGNAL =
+            errnoHandle("pidfd_send_signal", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETPID =
             LINKER.downcallHandle(LIBC.findOrThrow("getpid"), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETUID =
+            LINKER.downcallHandle(LIBC.findOrThrow("getuid"), FunctionDescriptor.of(JAVA_INT));
 
     private Native() {}
 
@@ -134,6 +144,54 @@ final class Native {
     static int close(MemorySegment errno, int fd) {
         try {
             return (int) CLOSE.invokeExact(errno, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int listen(MemorySegment errno, int fd, int backlog) {
+        try {
+            return (int) LISTEN.invokeExact(errno, fd, backlog);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int accept4(MemorySegment errno, int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        try {
+            return (int) ACCEPT4.invokeExact(errno, fd, addr, addrLen, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long read(MemorySegment errno, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) READ.invokeExact(errno, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int pidfdOpen(MemorySegment errno, int pid, int flags) {
+        try {
+            return (int) PIDFD_OPEN.invokeExact(errno, pid, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int pidfdSendSignal(MemorySegment errno, int pidfd, int signal, MemorySegment siginfo, int flags) {
+        try {
+            return (int) PIDFD_SEND_SIGNAL.invokeExact(errno, pidfd, signal, siginfo, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getuid() {
+        try {
+            return (int) GETUID.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -38,4 +38,48 @@ public final class Signals {
         }
         return "SIG" + signal;
     }
+
+    /**
+     * The signal a user named: a number ({@code "36"}), a name with or without {@code SIG} in any case
+     * ({@code "SIGUSR1"}, {@code "usr1"}), or a real-time offset ({@code "SIGRTMIN+2"}, {@code "RTMAX-1"}).
+     * @throws IllegalArgumentException when it names no signal from 1 to 64
+     */
+    public static int parse(String text) {
+        String t = text.strip().toUpperCase(java.util.Locale.ROOT);
+        int signal;
+        if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+            signal = t.length() > 3 ? -1 : Integer.parseInt(t);
+        } else {
+            signal = named(t.startsWith("SIG") ? t : "SIG" + t);
+        }
+        if (signal < 1 || signal > SIGRTMAX) {
+            throw new IllegalArgumentException("'" + text + "' is not a signal: give a number from 1 to " + SIGRTMAX
+                    + " or a name such as SIGUSR1 or SIGRTMIN+2");
+        }
+        return signal;
+    }
+
+    private static int named(String name) {
+        for (int i = 1; i < NAMES.length; i++) {
+            if (NAMES[i].equals(name)) {
+                return i;
+            }
+        }
+        for (String base : new String[] {"SIGRTMIN", "SIGRTMAX"}) {
+            if (name.startsWith(base)) {
+                int origin = base.equals("SIGRTMIN") ? SIGRTMIN : SIGRTMAX;
+                String rest = name.substring(base.length());
+                if (rest.isEmpty()) {
+                    return origin;
+                }
+                if (rest.length() > 1 && rest.length() <= 3 && (rest.charAt(0) == '+' || rest.charAt(0) == '-')
+                        && rest.substring(1).chars().allMatch(Character::isDigit)) {
+                    int offset = Integer.parseInt(rest.substring(1));
+                    int signal = rest.charAt(0) == '+' ? origin + offset : origin - offset;
+                    return signal >= SIGRTMIN && signal <= SIGRTMAX ? signal : -1;
+                }
+            }
+        }
+        return -1;
+    }
 }

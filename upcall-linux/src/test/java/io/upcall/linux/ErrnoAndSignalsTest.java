@@ -28,4 +28,20 @@ class ErrnoAndSignalsTest {
         assertThat(Signals.name(36)).isEqualTo("SIGRTMIN+2");
         assertThat(Signals.name(64)).isEqualTo("SIGRTMAX");
     }
+
+    @Test
+    void parsesSignalsAsKillAccepts() {
+        assertThat(Signals.parse("36")).isEqualTo(36);
+        assertThat(Signals.parse("SIGUSR1")).isEqualTo(10);
+        assertThat(Signals.parse("usr2")).isEqualTo(12);
+        assertThat(Signals.parse("SIGRTMIN")).isEqualTo(34);
+        assertThat(Signals.parse("SIGRTMIN+2")).isEqualTo(36);
+        assertThat(Signals.parse("rtmax-1")).isEqualTo(63);
+        assertThat(Signals.parse("SIGRTMAX")).isEqualTo(64);
+        for (String bad : new String[] {"0", "65", "SIGFOO", "SIGRTMIN+31", "SIGRTMAX+1", "", "-3", "99999999999"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Signals.parse(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a signal");
+        }
+    }
 }

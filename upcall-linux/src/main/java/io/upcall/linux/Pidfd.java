@@ -1,0 +1,104 @@
+package io.upcall.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A process file descriptor ({@code pidfd_open(2)}): it names one process for as long as it is open, so a
+ * signal sent through it never reaches a later process that was given the same pid.
+ *
+ * <p>{@link #queueSignal} and {@link #close} may be called from different threads: both are synchronized, so a
+ * signal is never sent through an fd number that was closed and reused.
+ */
+public final class Pidfd implements AutoCloseable {
+    /** {@code SI_QUEUE} from {@code <asm-generic/siginfo.h>}: the code {@code sigqueue(3)} sends. */
+    static final int SI_QUEUE = -1;
+    /**
+     * {@code siginfo_t} is 128 bytes. On 64-bit Linux: {@code int si_signo; int si_errno; int si_code;} then,
+     * 8-aligned at offset 16, the union; its {@code _rt} member is {@code pid_t si_pid; uid_t si_uid; sigval_t si_value;}.
+     */
+    static final int SIGINFO_SIZE = 128;
+    static final int SI_SIGNO = 0;
+    static final int SI_CODE = 8;
+    static final int SI_PID = 16;
+    static final int SI_UID = 20;
+    static final int SI_VALUE = 24;
+
+    private static final int SENDER_PID = Native.getpid();
+    private static final int SENDER_UID = Native.getuid();
+
+    private final int fd;
+    private final int pid;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment errno = Native.allocateErrno(arena);
+    private final MemorySegment siginfo = arena.allocate(SIGINFO_SIZE, 8);
+    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private boolean closed;
+
+    private Pidfd(int fd, int pid) {
+        this.fd = fd;
+        this.pid = pid;
+        pollFd.set(JAVA_INT, 0, fd);
+        pollFd.set(JAVA_SHORT, 4, Sockets.POLLIN);
+    }
+
+    /**
+     * Opens a pidfd for process {@code pid} (a thread-group leader).
+     * @throws LinuxException ESRCH when there is no such process, EINVAL for a thread that is not a leader
+     */
+    public static Pidfd open(int pid) throws LinuxException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment errno = Native.allocateErrno(call);
+            int fd = Native.pidfdOpen(errno, pid, 0);
+            if (fd < 0) {
+                throw new LinuxException("pidfd_open(" + pid + ")", Native.errno(errno));
+            }
+            return new Pidfd(fd, pid);
+        }
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /**
+     * Queues {@code signal} with {@code value} as {@code si_value.sival_int}, as {@code sigqueue(3)} would
+     * ({@code si_code = SI_QUEUE}, this process's pid and uid as sender), through {@code pidfd_send_signal(2)}.
+     *
+     * @return 0 when queued, otherwise the errno: {@link Errno#EAGAIN} when the receiver's queue of pending
+     *         signals is full, {@link Errno#ESRCH} when the process has exited, {@link Errno#EPERM} when not allowed,
+     *         {@link Errno#EBADF} after {@link #close}
+     */
+    public synchronized int queueSignal(int signal, int value) {
+        if (closed) {
+            return Errno.EBADF;
+        }
+        siginfo.fill((byte) 0);
+        siginfo.set(JAVA_INT, SI_SIGNO, signal);
+        siginfo.set(JAVA_INT, SI_CODE, SI_QUEUE);
+        siginfo.set(JAVA_INT, SI_PID, SENDER_PID);
+        siginfo.set(JAVA_INT, SI_UID, SENDER_UID);
+        siginfo.set(JAVA_INT, SI_VALUE, value);
+        return Native.pidfdSendSignal(errno, fd, signal, siginfo, 0) == 0 ? 0 : Native.errno(errno);
+    }
+
+    /** True once the process has exited (a pidfd polls readable then), or after {@link #close}. */
+    public synchronized boolean hasExited() {
+        if (closed) {
+            return true;
+        }
+        return Native.poll(errno, pollFd, 1, 0) > 0;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Native.close(errno, fd);
+            arena.close();
+        }
+    }
+}

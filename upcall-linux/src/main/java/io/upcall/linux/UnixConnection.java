@@ -1,0 +1,101 @@
+package io.upcall.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One accepted Unix stream connection, used by one thread: it reads with a deadline so that a client that
+ * connects and says nothing cannot hold the accepting thread.
+ */
+public final class UnixConnection implements AutoCloseable {
+    private static final int BUFFER = 64 << 10;
+
+    private final int fd;
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment errno = Native.allocateErrno(arena);
+    private final MemorySegment buffer = arena.allocate(BUFFER, 8);
+    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private boolean closed;
+
+    UnixConnection(int fd) {
+        this.fd = fd;
+        pollFd.set(JAVA_INT, 0, fd);
+        pollFd.set(JAVA_SHORT, 4, Sockets.POLLIN);
+    }
+
+    /** The connecting process's pid, uid and gid ({@code getsockopt(SO_PEERCRED)}). */
+    public PeerCredentials peerCredentials() throws LinuxException {
+        MemorySegment ucred = arena.allocate(12, 4);
+        MemorySegment len = arena.allocate(JAVA_INT);
+        len.set(JAVA_INT, 0, 12);
+        if (Native.getsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, ucred, len) < 0) {
+            throw new LinuxException("getsockopt(SO_PEERCRED)", Native.errno(errno));
+        }
+        return new PeerCredentials(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
+    }
+
+    /**
+     * Reads what is there, waiting at most {@code timeoutMillis} for something to arrive.
+     * @return bytes read; 0 when the peer closed its end; -1 when nothing came in time
+     */
+    public int read(byte[] into, int offset, int length, int timeoutMillis) throws LinuxException {
+        int ready = Native.poll(errno, pollFd, 1, timeoutMillis);
+        if (ready < 0) {
+            int e = Native.errno(errno);
+            if (e == Errno.EINTR) {
+                return -1;
+            }
+            throw new LinuxException("poll(AF_UNIX)", e);
+        }
+        if (ready == 0) {
+            return -1;
+        }
+        long n = Native.read(errno, fd, buffer, Math.min(length, BUFFER));
+        if (n < 0) {
+            int e = Native.errno(errno);
+            if (e == Errno.EAGAIN || e == Errno.EINTR) {
+                return -1;
+            }
+            throw new LinuxException("read(AF_UNIX)", e);
+        }
+        MemorySegment.copy(buffer, JAVA_BYTE, 0, into, offset, (int) n);
+        return (int) n;
+    }
+
+    /** Writes all of {@code bytes}; a peer that stops reading for {@code timeoutMillis} gets cut off (EAGAIN). */
+    public void write(byte[] bytes, int timeoutMillis) throws LinuxException {
+        MemorySegment timeval = arena.allocate(16, 8); // struct timeval { time_t tv_sec; suseconds_t tv_usec; }
+        timeval.set(JAVA_LONG, 0, timeoutMillis / 1000);
+        timeval.set(JAVA_LONG, 8, (timeoutMillis % 1000) * 1000L);
+        Native.setsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, timeval, 16);
+        int done = 0;
+        while (done < bytes.length) {
+            int chunk = Math.min(BUFFER, bytes.length - done);
+            MemorySegment.copy(bytes, done, buffer, JAVA_BYTE, 0, chunk);
+            // send(MSG_NOSIGNAL), not write: a peer that went away must not raise SIGPIPE in the JVM.
+            long n = Native.sendto(errno, fd, buffer, chunk, Sockets.MSG_NOSIGNAL, MemorySegment.NULL, 0);
+            if (n < 0) {
+                int e = Native.errno(errno);
+                if (e == Errno.EINTR) {
+                    continue;
+                }
+                throw new LinuxException("send(AF_UNIX)", e);
+            }
+            done += (int) n;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Native.close(errno, fd);
+            arena.close();
+        }
+    }
+}

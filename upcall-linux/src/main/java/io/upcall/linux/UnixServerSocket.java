@@ -1,0 +1,108 @@
+package io.upcall.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * A listening Unix stream socket ({@code socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)}, {@code bind},
+ * {@code listen}) whose accepted connections tell who connected ({@link UnixConnection#peerCredentials()}),
+ * which the JDK's own Unix channels do not (they give user and group names, not the pid).
+ *
+ * <p>One thread accepts; {@link #close()} is idempotent and belongs to that thread too.
+ */
+public final class UnixServerSocket implements AutoCloseable {
+    /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
+    static final int SUN_PATH_SIZE = 108;
+
+    private final int fd;
+    private final Path path;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment errno = Native.allocateErrno(arena);
+    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private boolean closed;
+
+    private UnixServerSocket(int fd, Path path) {
+        this.fd = fd;
+        this.path = path;
+        pollFd.set(JAVA_INT, 0, fd);
+        pollFd.set(JAVA_SHORT, 4, Sockets.POLLIN);
+    }
+
+    /**
+     * Creates the socket file at {@code path} and listens on it.
+     * @throws LinuxException EADDRINUSE when the file exists (a stale socket is the caller's to remove)
+     * @throws IllegalArgumentException when the path does not fit in {@code sun_path}
+     */
+    public static UnixServerSocket listen(Path path, int backlog) throws LinuxException {
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        if (name.length >= SUN_PATH_SIZE) {
+            throw new IllegalArgumentException("socket path is " + name.length + " bytes, the limit is "
+                    + (SUN_PATH_SIZE - 1) + ": " + path);
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment errno = Native.allocateErrno(call);
+            int fd = Native.socket(errno, Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new LinuxException("socket(AF_UNIX)", Native.errno(errno));
+            }
+            // struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; }
+            MemorySegment addr = call.allocate(2 + SUN_PATH_SIZE, 2);
+            addr.set(JAVA_SHORT, 0, (short) Sockets.AF_UNIX);
+            MemorySegment.copy(name, 0, addr, JAVA_BYTE, 2, name.length);
+            if (Native.bind(errno, fd, addr, (int) addr.byteSize()) < 0) {
+                int e = Native.errno(errno);
+                Native.close(errno, fd);
+                throw new LinuxException("bind(" + path + ")", e);
+            }
+            if (Native.listen(errno, fd, backlog) < 0) {
+                int e = Native.errno(errno);
+                Native.close(errno, fd);
+                throw new LinuxException("listen(" + path + ")", e);
+            }
+            return new UnixServerSocket(fd, path);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a connection and accepts it.
+     * @return the connection, or null when none came in time (or a signal interrupted the wait)
+     */
+    public UnixConnection accept(int timeoutMillis) throws LinuxException {
+        int ready = Native.poll(errno, pollFd, 1, timeoutMillis);
+        if (ready <= 0) {
+            int e = ready < 0 ? Native.errno(errno) : 0;
+            if (ready < 0 && e != Errno.EINTR) {
+                throw new LinuxException("poll(" + path + ")", e);
+            }
+            return null;
+        }
+        int conn = Native.accept4(errno, fd, MemorySegment.NULL, MemorySegment.NULL, Sockets.SOCK_CLOEXEC);
+        if (conn < 0) {
+            int e = Native.errno(errno);
+            if (e == Errno.EAGAIN || e == Errno.EINTR) {
+                return null;
+            }
+            throw new LinuxException("accept4(" + path + ")", e);
+        }
+        return new UnixConnection(conn);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Native.close(errno, fd);
+            arena.close();
+        }
+    }
+}
