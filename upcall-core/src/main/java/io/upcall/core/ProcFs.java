@@ -92,16 +92,50 @@ final class ProcFs {
     }
 
     private static int effectiveUid(Path status) {
+        int[] uids = uids(status);
+        return uids != null ? uids[1] : -1;
+    }
+
+    /** The real, effective, saved and filesystem uids of {@code pid} ({@code Uid:} in status), or null if gone. */
+    int[] uids(int pid) {
+        return uids(root.resolve(Integer.toString(pid)).resolve("status"));
+    }
+
+    private static int[] uids(Path status) {
         String text = readString(status);
         if (text == null) {
-            return -1;
+            return null;
         }
         int at = text.indexOf("\nUid:");
         if (at < 0) {
-            return -1;
+            return null;
         }
         String[] fields = text.substring(at + 5, text.indexOf('\n', at + 1)).trim().split("\\s+");
-        return fields.length >= 2 ? parseInt(fields[1]) : -1;
+        if (fields.length < 4) {
+            return null;
+        }
+        int[] uids = new int[4];
+        for (int i = 0; i < 4; i++) {
+            uids[i] = parseInt(fields[i]);
+        }
+        return uids;
+    }
+
+    /** The parent of {@code pid} from its {@code stat} alone (cheaper than {@link #read}), or -1 if gone. */
+    int parentOf(int pid) {
+        String stat = readString(root.resolve(Integer.toString(pid)).resolve("stat"));
+        int close = stat == null ? -1 : stat.lastIndexOf(')');
+        if (close < 0) {
+            return -1;
+        }
+        String[] rest = stat.substring(close + 1).trim().split(" ", 3);
+        return rest.length >= 2 ? parseInt(rest[1]) : -1;
+    }
+
+    /** The name of {@code pid} ({@code comm}), or null if gone. */
+    String comm(int pid) {
+        String comm = readString(root.resolve(Integer.toString(pid)).resolve("comm"));
+        return comm == null ? null : comm.strip();
     }
 
     private static String readLink(Path link) {
