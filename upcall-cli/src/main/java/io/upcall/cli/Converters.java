@@ -56,4 +56,18 @@ final class Converters {
             return (int) bytes;
         }
     }
+
+    /** {@code 34}, {@code SIGRTMIN+2}, {@code USR1}; refuses glibc's reserved 32 and 33 with the reason. */
+    static final class SignalConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int signal = io.upcall.linux.Signals.parse(value);
+                io.upcall.core.Relay.checkSignal(signal);
+                return signal;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

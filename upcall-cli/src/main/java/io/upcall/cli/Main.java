@@ -14,11 +14,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {"Linux kernel notifications as one typed event stream.", ""},
-        subcommands = {MonitorCommand.class, ProcsCommand.class, DevicesCommand.class, RecordCommand.class, ReplayCommand.class, DoctorCommand.class,
+        subcommands = {MonitorCommand.class, ProcsCommand.class, DevicesCommand.class, RecordCommand.class, ReplayCommand.class, RelayCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  upcall monitor                 every source, human output",
                 "  upcall procs --json --count 5  five process events as JSON Lines",
+                "  upcall relay serve             signal registered processes on every fork",
                 "  upcall doctor                  which sources work here, and why not"})
 public final class Main implements Runnable {
     @CommandLine.Spec

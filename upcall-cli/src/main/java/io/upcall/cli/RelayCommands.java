@@ -1,0 +1,44 @@
+package io.upcall.cli;
+
+import io.upcall.core.RelayClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** What the relay's client commands share: who "me" is, and how a reply or a refusal is shown. */
+final class RelayCommands {
+    private RelayCommands() {}
+
+    interface Call {
+        String run() throws IOException;
+    }
+
+    /**
+     * The process that ran {@code upcall}: its parent, since {@code bin/upcall} execs the JVM (the shell, a
+     * script). Registering the JVM itself would be useless: it exits as soon as the command is done.
+     */
+    static int caller() {
+        return ProcessHandle.current().parent().map(p -> (int) p.pid()).orElseThrow(
+                () -> new IllegalStateException("cannot tell which process ran upcall; give --pid"));
+    }
+
+    /** Prints the relay's answer; a refusal or an unreachable relay goes to stderr with exit status 1. */
+    static int print(CommandLine.Model.CommandSpec spec, Call call) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            String reply = call.run();
+            if (!reply.isEmpty()) {
+                out.println(reply);
+                out.flush();
+            }
+            return 0;
+        } catch (RelayClient.RefusedException e) {
+            err.println("upcall: the relay refused: " + e.getMessage());
+        } catch (IOException e) {
+            err.println("upcall: " + e.getMessage());
+        }
+        err.flush();
+        return 1;
+    }
+}
