@@ -31,7 +31,13 @@ final class StreamRunner {
 
     /** {@code procs} and {@code monitor}: the process options, then {@link #run(Upcall.Builder, Output, String)}. */
     int runProcs(StreamOptions options, ProcOptions proc, DeviceOptions devices) throws InterruptedException {
-        Upcall.Builder builder = Upcall.builder()
+        return runProcs(options, proc, devices, Upcall.builder());
+    }
+
+    /** As above, on a builder the caller already gave subscribers of its own (the relay in {@code monitor --relay}). */
+    int runProcs(StreamOptions options, ProcOptions proc, DeviceOptions devices, Upcall.Builder builder)
+            throws InterruptedException {
+        builder
                 .proc(proc.withReceiveBuffer(options.buffer.receiveBuffer))
                 .processContext(!options.noProcess)
                 .ancestors(options.ancestors);

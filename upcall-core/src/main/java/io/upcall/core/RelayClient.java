@@ -2,7 +2,7 @@ package io.upcall.core;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -10,7 +10,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,11 +75,15 @@ public final class RelayClient {
     private List<String> request(RelayRequest request) throws IOException {
         byte[] reply;
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+            } catch (SocketException e) {
+                // ENOENT, ECONNREFUSED (a stale socket), EACCES: the JDK names them only in the message.
+                throw new IOException("no relay serves " + socket + " (" + e.getMessage()
+                        + "; start one with: upcall relay serve)", e);
+            }
             channel.write(ByteBuffer.wrap((request.toLine() + "\n").getBytes(StandardCharsets.UTF_8)));
             reply = readAll(channel);
-        } catch (ConnectException | NoSuchFileException e) {
-            throw new IOException("no relay serves " + socket + " (start one with: upcall relay serve)", e);
         }
         String text = new String(reply, StandardCharsets.UTF_8);
         List<String> lines = new ArrayList<>(List.of(text.split("\n")));
