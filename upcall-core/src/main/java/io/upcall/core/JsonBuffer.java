@@ -217,9 +217,30 @@ final class JsonBuffer {
             ascii("null");
             return;
         }
-        raw((byte) '"');
         int n = s.length();
-        for (int i = 0; i < n; i++) {
+        ensure(n + 2);
+        bytes[size++] = '"';
+        int i = 0;
+        // The common case, printable ASCII, straight into the array; the first other char goes the slow way.
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (!plain(c)) {
+                break;
+            }
+            bytes[size++] = (byte) c;
+        }
+        if (i < n) {
+            escaped(s, i);
+        }
+        raw((byte) '"');
+    }
+
+    private static boolean plain(int c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    }
+
+    private void escaped(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
                 raw((byte) c);
@@ -234,7 +255,44 @@ final class JsonBuffer {
                 break;
             }
         }
-        raw((byte) '"');
+    }
+
+    /**
+     * {@link #anyField(String, String)} for a name and value given as bytes ({@code src[keyFrom, keyTo)} and
+     * {@code src[valueFrom, valueTo)}, UTF-8): printable ASCII, the usual uevent property, is copied as it is,
+     * without making strings; anything else is decoded and escaped as a string would be.
+     */
+    JsonBuffer anyField(byte[] src, int keyFrom, int keyTo, int valueFrom, int valueTo) {
+        if (!plain(src, keyFrom, keyTo) || !plain(src, valueFrom, valueTo)) {
+            return anyField(new String(src, keyFrom, keyTo - keyFrom, StandardCharsets.UTF_8),
+                    new String(src, valueFrom, valueTo - valueFrom, StandardCharsets.UTF_8));
+        }
+        int keyLength = keyTo - keyFrom;
+        int valueLength = valueTo - valueFrom;
+        ensure(keyLength + valueLength + 6);
+        if (!first) {
+            bytes[size++] = ',';
+        }
+        first = false;
+        bytes[size++] = '"';
+        System.arraycopy(src, keyFrom, bytes, size, keyLength);
+        size += keyLength;
+        bytes[size++] = '"';
+        bytes[size++] = ':';
+        bytes[size++] = '"';
+        System.arraycopy(src, valueFrom, bytes, size, valueLength);
+        size += valueLength;
+        bytes[size++] = '"';
+        return this;
+    }
+
+    private static boolean plain(byte[] src, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!plain(src[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void utf8(String s, int from) {

@@ -3,6 +3,7 @@ package io.upcall.core;
 import io.upcall.linux.Signals;
 import io.upcall.protocol.cnproc.ProcEvent;
 import io.upcall.protocol.uevent.Uevent;
+import io.upcall.protocol.uevent.UeventProperties;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,12 @@ public final class JsonEventWriter {
         out.field("driver", env.get("DRIVER")).field("modalias", env.get("MODALIAS"))
                 .field("synth_uuid", env.get("SYNTH_UUID")).field("udev", u.udev());
         out.beginObject("env");
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            out.anyField(e.getKey(), e.getValue());
+        if (env instanceof UeventProperties raw) {
+            raw.forEachRaw(out::anyField); // the bytes as they came, no strings made
+        } else {
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                out.anyField(e.getKey(), e.getValue());
+            }
         }
         out.endObject();
     }

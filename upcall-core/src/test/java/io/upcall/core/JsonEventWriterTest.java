@@ -99,4 +99,21 @@ class JsonEventWriterTest {
         assertThat(lines.get(2).get("process").get("user").asText()).isEqualTo("alice");
         assertThat(lines.get(3).has("process")).isFalse();
     }
+
+    @Test
+    void writesUeventPropertiesFromTheirBytesAndEscapesThemWhenNeeded() throws Exception {
+        byte[] bytes = ("change@/devices/x\0ACTION=change\0DEVPATH=/devices/x\0SUBSYSTEM=net\0PLAIN=lo\0"
+                + "QUOTE=a\"b\\c\0TAB=x\ty\0UNI=caf\u00e9\0SEQNUM=12\0").getBytes(StandardCharsets.UTF_8);
+        var decoded = io.upcall.protocol.uevent.UeventDecoder.decode(java.lang.foreign.MemorySegment.ofArray(bytes), 0,
+                bytes.length);
+        var uevent = ((io.upcall.protocol.DecodeResult.Decoded<io.upcall.protocol.uevent.Uevent>) decoded).value();
+        JsonNode n = parse(new DeviceEvent(T, uevent));
+        JsonNode env = n.get("env");
+        assertThat(env.get("PLAIN").asText()).isEqualTo("lo");
+        assertThat(env.get("QUOTE").asText()).isEqualTo("a\"b\\c");
+        assertThat(env.get("TAB").asText()).isEqualTo("x\ty");
+        assertThat(env.get("UNI").asText()).isEqualTo("caf\u00e9");
+        assertThat(n.get("seqnum").asLong()).isEqualTo(12);
+        assertThat(env.size()).isEqualTo(8);
+    }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,20 +50,22 @@ public final class UeventDecoder {
     }
 
     private static DecodeResult<Uevent> kernel(MemorySegment data, long offset, long end) {
-        long headerEnd = indexOf(data, offset, end, (byte) 0);
-        String header = string(data, offset, headerEnd);
-        int at = header.indexOf('@');
-        if (at <= 0 || at == header.length() - 1) {
+        byte[] bytes = copy(data, offset, end);
+        int headerEnd = indexOf(bytes, 0, (byte) 0);
+        int at = indexOf(bytes, 0, headerEnd, (byte) '@');
+        if (at <= 0 || at >= headerEnd - 1) {
             return DecodeResult.malformed("bad_header", offset, "no ACTION@DEVPATH header");
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        DecodeResult<Uevent> fault = properties(data, Math.min(end, headerEnd + 1), end, env);
-        if (fault != null) {
-            return fault;
+        Parsed p = properties(bytes, Math.min(bytes.length, headerEnd + 1), bytes.length, offset);
+        if (p.fault() != null) {
+            return p.fault();
         }
-        String action = env.getOrDefault("ACTION", header.substring(0, at));
-        String devpath = env.getOrDefault("DEVPATH", header.substring(at + 1));
-        return DecodeResult.decoded(new Uevent(false, action, devpath, Collections.unmodifiableMap(env)));
+        String action = p.env().get("ACTION");
+        String devpath = p.env().get("DEVPATH");
+        return DecodeResult.decoded(new Uevent(false,
+                action != null ? action : new String(bytes, 0, at, StandardCharsets.UTF_8),
+                devpath != null ? devpath : new String(bytes, at + 1, headerEnd - at - 1, StandardCharsets.UTF_8),
+                p.env()));
     }
 
     private static DecodeResult<Uevent> udev(MemorySegment data, long offset, long end) {
@@ -78,35 +81,60 @@ public final class UeventDecoder {
             return DecodeResult.malformed("bad_udev_properties", offset + 16, "properties at " + propsOff + " (+" + propsLen
                     + ") lie outside the " + (end - offset) + "-byte message");
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        DecodeResult<Uevent> fault = properties(data, offset + propsOff, offset + propsOff + propsLen, env);
-        if (fault != null) {
-            return fault;
+        byte[] bytes = copy(data, offset + propsOff, offset + propsOff + propsLen);
+        Parsed p = properties(bytes, 0, bytes.length, offset + propsOff);
+        if (p.fault() != null) {
+            return p.fault();
         }
-        String action = env.get("ACTION");
-        String devpath = env.get("DEVPATH");
+        String action = p.env().get("ACTION");
+        String devpath = p.env().get("DEVPATH");
         if (action == null || devpath == null) {
             return DecodeResult.malformed("missing_action", offset + propsOff, "a udev message without ACTION or DEVPATH");
         }
-        return DecodeResult.decoded(new Uevent(true, action, devpath, Collections.unmodifiableMap(env)));
+        return DecodeResult.decoded(new Uevent(true, action, devpath, p.env()));
     }
 
-    /** Reads {@code KEY=VALUE\0} properties; null when fine, else the fault. */
-    private static DecodeResult<Uevent> properties(MemorySegment data, long from, long end, Map<String, String> env) {
-        long at = from;
+    private record Parsed(Map<String, String> env, DecodeResult<Uevent> fault) {}
+
+    /**
+     * Reads the {@code KEY=VALUE\0} properties in {@code bytes[from, end)}; {@code base} is where {@code bytes[0]}
+     * lay in the datagram, for the offset of a fault.
+     */
+    private static Parsed properties(byte[] bytes, int from, int end, long base) {
+        int[] bounds = new int[3 * 16];
+        int count = 0;
+        boolean repeated = false;
+        int at = from;
         while (at < end) {
-            long zero = indexOf(data, at, end, (byte) 0);
+            int zero = indexOf(bytes, at, (byte) 0);
             if (zero > at) {
-                String property = string(data, at, zero);
-                int eq = property.indexOf('=');
-                if (eq <= 0) {
-                    return DecodeResult.malformed("bad_property", at, "property without KEY=: '" + clip(property) + "'");
+                int eq = indexOf(bytes, at, zero, (byte) '=');
+                if (eq <= at || eq == zero) {
+                    String property = new String(bytes, at, zero - at, StandardCharsets.UTF_8);
+                    return new Parsed(null, DecodeResult.malformed("bad_property", base + at,
+                            "property without KEY=: '" + clip(property) + "'"));
                 }
-                env.put(property.substring(0, eq), property.substring(eq + 1));
+                if (3 * count + 3 > bounds.length) {
+                    bounds = Arrays.copyOf(bounds, bounds.length * 2);
+                }
+                bounds[3 * count] = at;
+                bounds[3 * count + 1] = eq;
+                bounds[3 * count + 2] = zero;
+                for (int j = 0; j < count && !repeated; j++) {
+                    repeated = UeventProperties.sameKey(bytes, bounds, j, count);
+                }
+                count++;
             }
             at = zero + 1;
         }
-        return null;
+        if (!repeated) {
+            return new Parsed(new UeventProperties(bytes, bounds, count), null);
+        }
+        // Never from the kernel; a forged or odd message keeps the last value of a key, at its first place.
+        Map<String, String> env = new LinkedHashMap<>();
+        new UeventProperties(bytes, bounds, count).forEachRaw((b, kf, kt, vf, vt) -> env.put(
+                new String(b, kf, kt - kf, StandardCharsets.UTF_8), new String(b, vf, vt - vf, StandardCharsets.UTF_8)));
+        return new Parsed(Collections.unmodifiableMap(env), null);
     }
 
     private static String clip(String s) {
@@ -125,18 +153,23 @@ public final class UeventDecoder {
         return true;
     }
 
-    private static long indexOf(MemorySegment data, long from, long end, byte b) {
-        for (long i = from; i < end; i++) {
-            if (data.get(ValueLayout.JAVA_BYTE, i) == b) {
+    private static byte[] copy(MemorySegment data, long from, long to) {
+        byte[] bytes = new byte[(int) (to - from)];
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
+        return bytes;
+    }
+
+    /** The first {@code b} in {@code bytes[from..]}, or the length. */
+    private static int indexOf(byte[] bytes, int from, byte b) {
+        return indexOf(bytes, from, bytes.length, b);
+    }
+
+    private static int indexOf(byte[] bytes, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
                 return i;
             }
         }
-        return end;
-    }
-
-    private static String string(MemorySegment data, long from, long to) {
-        byte[] bytes = new byte[(int) (to - from)];
-        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return to;
     }
 }

@@ -79,4 +79,29 @@ class UeventDecoderTest {
         assertThat(r).isInstanceOf(DecodeResult.Malformed.class);
         return ((DecodeResult.Malformed<Uevent>) r).kind();
     }
+
+    @Test
+    void keepsPropertiesAsBytesAndMakesTheSameMapAsAnyOther() {
+        Uevent u = decoded(kernel("add@/devices/x|ACTION=add|DEVPATH=/devices/x|NAME=caf\u00e9|EMPTY=|SEQNUM=9|"));
+        assertThat(u.env()).isInstanceOf(UeventProperties.class)
+                .isEqualTo(java.util.Map.of("ACTION", "add", "DEVPATH", "/devices/x", "NAME", "caf\u00e9", "EMPTY", "",
+                        "SEQNUM", "9"));
+        assertThat(u.env().get("MISSING")).isNull();
+        assertThat(u.env().get("NAM")).isNull();
+        assertThat(u.env().containsKey("EMPTY")).isTrue();
+        assertThat(u.env().keySet()).containsExactly("ACTION", "DEVPATH", "NAME", "EMPTY", "SEQNUM");
+        java.util.List<String> raw = new java.util.ArrayList<>();
+        ((UeventProperties) u.env()).forEachRaw((b, kf, kt, vf, vt) -> raw.add(
+                new String(b, kf, kt - kf, StandardCharsets.UTF_8) + "=" + new String(b, vf, vt - vf, StandardCharsets.UTF_8)));
+        assertThat(raw).containsExactly("ACTION=add", "DEVPATH=/devices/x", "NAME=caf\u00e9", "EMPTY=", "SEQNUM=9");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> u.env().put("A", "b"))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aRepeatedKeyKeepsItsLastValueAtItsFirstPlace() {
+        Uevent u = decoded(kernel("add@/d|ACTION=add|X=1|DEVPATH=/d|X=2|"));
+        assertThat(u.env()).containsEntry("X", "2").hasSize(3);
+        assertThat(u.env().keySet()).containsExactly("ACTION", "X", "DEVPATH");
+    }
 }
