@@ -37,6 +37,9 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Sources to record: proc, device (default: proc).")
     List<String> sources = List.of("proc");
 
+    @Option(names = "--udev", description = "With the device source, also udev's re-broadcast (group 2, libudev format).")
+    boolean udev;
+
     /** --count N stops right after the messages that make N events of the replay. */
     @CommandLine.Mixin
     StopOptions stop = new StopOptions();
@@ -69,7 +72,7 @@ final class RecordCommand implements Callable<Integer> {
                 }
                 if (sources.contains("device")) {
                     DeviceOptions d = DeviceOptions.defaults();
-                    builder.devices(new DeviceOptions(d.subsystems(), d.devtype(), d.actions(), false, buffer.receiveBuffer));
+                    builder.devices(new DeviceOptions(d.subsystems(), d.devtype(), d.actions(), udev, buffer.receiveBuffer));
                 }
                 upcall = builder.start();
             } catch (LinuxException e) {
