@@ -71,6 +71,15 @@ class HotplugRunnerTest {
         }
     }
 
+    /** One rule, one uevent: its outcome, once the runner and the stream are closed. */
+    private ActionEvent outcomeOfOneUevent() throws InterruptedException {
+        start(rule(HotplugRule.builder()));
+        runner.onEvent(device("add", "/devices/a", 1), false);
+        awaitOutcomes(1);
+        finish();
+        return outcomes().getFirst();
+    }
+
     private static HotplugRules rule(HotplugRule.Builder b) {
         return HotplugRules.of(b.run("/usr/local/sbin/hook").build());
     }
@@ -86,10 +95,10 @@ class HotplugRunnerTest {
         runner.onEvent(device("add", "/devices/b", 13), false);
         launcher.awaitStarted(2);
         assertThat(launcher.started.get(1).env.get("SEQNUM")).as("another device runs beside the busy one").isEqualTo("13");
-        for (int i = 0; i < 3; i++) {
-            launcher.started.get(i).release();
-            launcher.awaitStarted(i + 3 > 4 ? 4 : i + 3);
-        }
+        launcher.started.getFirst().release(); // 10 ends: the device's next may start
+        launcher.awaitStarted(3);
+        launcher.started.get(2).release();
+        launcher.awaitStarted(4);
         launcher.started.forEach(FakeLauncher.FakeJob::release);
         finish();
         List<String> deviceA = launcher.started.stream().filter(j -> j.env.get("DEVPATH").equals("/devices/a"))
@@ -159,11 +168,7 @@ class HotplugRunnerTest {
     @Test
     void aTimeoutSendsSigtermAndIsReported() throws Exception {
         launcher.mode = FakeLauncher.Mode.HANG;
-        start(rule(HotplugRule.builder()));
-        runner.onEvent(device("add", "/devices/a", 1), false);
-        awaitOutcomes(1);
-        finish();
-        ActionEvent a = outcomes().getFirst();
+        ActionEvent a = outcomeOfOneUevent();
         assertThat(a.timedOut()).isTrue();
         assertThat(a.signal()).isEqualTo("SIGTERM");
         assertThat(a.exitStatus()).isEqualTo(ActionEvent.NONE);
@@ -174,11 +179,7 @@ class HotplugRunnerTest {
     void aProgramThatIgnoresSigtermGetsSigkill() throws Exception {
         launcher.mode = FakeLauncher.Mode.HANG;
         launcher.diesOf = List.of(Signals.SIGKILL);
-        start(rule(HotplugRule.builder()));
-        runner.onEvent(device("add", "/devices/a", 1), false);
-        awaitOutcomes(1);
-        finish();
-        ActionEvent a = outcomes().getFirst();
+        ActionEvent a = outcomeOfOneUevent();
         assertThat(a.timedOut()).isTrue();
         assertThat(a.signal()).isEqualTo("SIGKILL");
         assertThat(launcher.started.getFirst().signals).containsExactly(Signals.SIGTERM, Signals.SIGKILL);
@@ -188,11 +189,7 @@ class HotplugRunnerTest {
     void aProgramThatSurvivesSigkillIsReportedAsSuch() throws Exception {
         launcher.mode = FakeLauncher.Mode.HANG;
         launcher.diesOf = List.of();
-        start(rule(HotplugRule.builder()));
-        runner.onEvent(device("add", "/devices/a", 1), false);
-        awaitOutcomes(1);
-        finish();
-        ActionEvent a = outcomes().getFirst();
+        ActionEvent a = outcomeOfOneUevent();
         assertThat(a.timedOut()).isTrue();
         assertThat(a.error()).contains("still running after SIGKILL");
         assertThat(a.exitStatus()).isEqualTo(ActionEvent.NONE);
@@ -201,11 +198,7 @@ class HotplugRunnerTest {
     @Test
     void aProgramThatCannotStartIsReported() throws Exception {
         launcher.failToStart = true;
-        start(rule(HotplugRule.builder()));
-        runner.onEvent(device("add", "/devices/a", 1), false);
-        awaitOutcomes(1);
-        finish();
-        ActionEvent a = outcomes().getFirst();
+        ActionEvent a = outcomeOfOneUevent();
         assertThat(a.error()).startsWith("cannot start: ").contains("No such file");
         assertThat(a.pid()).isEqualTo(ActionEvent.NONE);
         assertThat(a.exitStatus()).isEqualTo(ActionEvent.NONE);
