@@ -76,7 +76,6 @@ final class HotplugRunner implements Subscriber {
     }
 
     private void enqueue(RuleMatcher rule, Uevent u) {
-        long dropped;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -85,8 +84,10 @@ final class HotplugRunner implements Subscriber {
                 notRun++;
                 return;
             }
-            dropped = notRun;
-            notRun = 0;
+            if (notRun > 0) {
+                publish(backlogLoss(notRun)); // in place: before any outcome of the action that fits again
+                notRun = 0;
+            }
             backlog++;
             ActionExecution.Action a = new ActionExecution.Action(rule, u, rule.argv(u), order++);
             PriorityQueue<ActionExecution.Action> queue = devices.get(u.devpath());
@@ -98,9 +99,6 @@ final class HotplugRunner implements Subscriber {
             } else {
                 queue.add(a);
             }
-        }
-        if (dropped > 0) {
-            publish(backlogLoss(dropped));
         }
     }
 
@@ -128,7 +126,7 @@ final class HotplugRunner implements Subscriber {
     }
 
     private void publish(Event e) {
-        // The publisher keeps drop counts in plain fields: one worker at a time.
+        // The publisher keeps drop counts in plain fields: one thread at a time. Never blocks, so it may run under lock.
         synchronized (out) {
             out.publish(new Event[] {e}, 1);
         }
@@ -146,19 +144,20 @@ final class HotplugRunner implements Subscriber {
      * (closing from the dispatch thread, which must not block) running programs are stopped without waiting.
      */
     void close(long deadlineNanos, boolean wait) throws InterruptedException {
-        long dropped;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            dropped = notRun + backlog;
+            if (notRun > 0) {
+                publish(backlogLoss(notRun));
+            }
+            if (backlog > 0) {
+                publish(new LossEvent(now.get(), CHANNEL, backlog, "Upcall closed: these hotplug actions were not run"));
+            }
             notRun = 0;
             backlog = 0;
             devices.values().forEach(PriorityQueue::clear);
-        }
-        if (dropped > 0) {
-            publish(new LossEvent(now.get(), CHANNEL, dropped, "Upcall closed: these hotplug actions were not run"));
         }
         workers.shutdown();
         if (!wait) {
