@@ -1,5 +1,6 @@
 package io.upcall.cli;
 
+import io.upcall.core.ActionEvent;
 import io.upcall.core.DeviceEvent;
 import io.upcall.core.Event;
 import io.upcall.core.GapEvent;
@@ -52,7 +53,18 @@ class TableFormatter {
             case RejectedEvent r -> line(time, MAGENTA, "rejected", "", r.channel() + ": " + r.reason(), "");
             case MalformedEvent m -> line(time, MAGENTA, "malformed", "", m.channel() + " " + m.kind() + " at byte "
                     + m.offset() + ": " + m.reason(), "");
+            case ActionEvent a -> line(time, a.succeeded() ? GREEN : RED, "action", a.pid() >= 0 ? a.pid() : "",
+                    "rule " + a.rule() + ": " + outcome(a), String.join(" ", a.argv()) + "  (" + a.action() + " "
+                    + a.devpath() + ")" + (a.error() != null ? ": " + a.error() : ""));
         };
+    }
+
+    /** How a hotplug rule's program ended, in a few words. */
+    private static String outcome(ActionEvent a) {
+        String how = a.error() != null && a.pid() < 0 ? "not started"
+                : a.signal() != null ? a.signal()
+                : a.exitStatus() >= 0 ? "status " + a.exitStatus() : "?";
+        return (a.timedOut() ? "timed out, " : "") + how + ", " + a.duration().toMillis() + " ms";
     }
 
     private String row(String time, ProcessEvent pe) {

@@ -46,6 +46,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCliReadsYaml() {
+        noClasses().that().resideOutsideOfPackage("io.upcall.cli..")
+                .should().dependOnClassesThat().resideInAPackage("org.snakeyaml..")
+                .check(CLASSES);
+    }
+
+    @Test
     void dependenciesPointDown() {
         noClasses().that().resideInAPackage("io.upcall.linux..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.upcall.protocol..", "io.upcall.core..", "io.upcall.cli..")

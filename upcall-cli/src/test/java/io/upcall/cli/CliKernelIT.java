@@ -197,6 +197,63 @@ class CliKernelIT {
     }
 
     @Test
+    void aBadRulesFileStopsTheJarAtStartWithItsLine() throws Exception {
+        Path rules = Files.createTempFile("upcall-rules", ".yaml");
+        try {
+            Files.writeString(rules, "rules:\n  - match: {action: plug}\n    run: /bin/true\n");
+            Process p = command("devices", "--rules", rules.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(out).contains(rules + ", line 2: unknown action 'plug'").doesNotContain("Exception").doesNotContain("\tat ");
+        } finally {
+            Files.deleteIfExists(rules);
+        }
+    }
+
+    @Test
+    void devicesRulesRunAProgramAndPrintItsOutcome() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/sys/class/net/lo/uevent")), "needs root to write uevent files");
+        String uuid = java.util.UUID.randomUUID().toString();
+        Path rules = Files.createTempFile("upcall-rules", ".yaml");
+        try {
+            Files.writeString(rules, "rules:\n  - name: lo\n    match:\n      subsystem: net\n      env: {SYNTH_UUID: \"" + uuid
+                    + "\"}\n    run: [/bin/sh, -c, 'exit 4']\n");
+            Process p = upcall("devices", "--json", "--rules", rules.toString(), "--duration", "20s");
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            JsonNode outcome = null;
+            // Trigger until the listener has subscribed and the rule ran (bounded: 40 writes, and the test timeout).
+            Thread trigger = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 40 && p.isAlive(); i++) {
+                    try {
+                        Files.writeString(Path.of("/sys/class/net/lo/uevent"), "change " + uuid);
+                        Thread.sleep(250);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            for (String line = lines.readLine(); line != null && outcome == null; line = lines.readLine()) {
+                JsonNode n = JSON.readTree(line);
+                if (n.get("type").asText().equals("action")) {
+                    outcome = n;
+                }
+            }
+            p.destroy();
+            trigger.join();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(outcome).isNotNull();
+            assertThat(outcome.get("source").asText()).isEqualTo("upcall");
+            assertThat(outcome.get("rule_name").asText()).isEqualTo("lo");
+            assertThat(outcome.get("exit_status").asInt()).isEqualTo(4);
+            assertThat(outcome.get("argv").toString()).isEqualTo("[\"/bin/sh\",\"-c\",\"exit 4\"]");
+            assertThat(outcome.get("devpath").asText()).isEqualTo("/devices/virtual/net/lo");
+        } finally {
+            Files.deleteIfExists(rules);
+        }
+    }
+
+    @Test
     void triggerSettlesOnceItsUeventsCameBack() throws Exception {
         assumeTrue(Files.isWritable(Path.of("/sys/class/net/lo/uevent")), "needs root to write uevent files");
         Process trigger = upcall("devices", "trigger", "--subsystem", "net", "--action", "change", "--settle", "--timeout", "20s");

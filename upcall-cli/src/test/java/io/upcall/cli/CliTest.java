@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line as a user meets it: help, version, and errors that say what to type instead. */
@@ -30,6 +33,8 @@ class CliTest {
         }
         assertThat(run("procs", "--help")).isZero();
         assertThat(out.toString()).contains("--events", "--tree", "--json", "--count", "--duration", "--rcvbuf");
+        assertThat(run("devices", "--help")).isZero();
+        assertThat(out.toString()).contains("--rules", "--max-jobs");
     }
 
     @Test
@@ -48,6 +53,20 @@ class CliTest {
     void aBadDurationSaysWhatToWrite() {
         assertThat(run("procs", "--duration", "soon")).isEqualTo(2);
         assertThat(err.toString()).contains("'soon' is not a duration", "15s");
+    }
+
+    @Test
+    void aBadRulesFileIsAUsageErrorNamingItsLine(@TempDir Path dir) throws Exception {
+        Path rules = dir.resolve("hotplug.yaml");
+        Files.writeString(rules, "rules:\n  - match:\n      subsystem: net\n      acton: change\n    run: /bin/true\n");
+        assertThat(run("devices", "--rules", rules.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(rules + ", line 4: unknown key 'acton' in match").doesNotContain("Exception");
+    }
+
+    @Test
+    void maxJobsNeedsRules() {
+        assertThat(run("devices", "--max-jobs", "4")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-jobs goes with --rules");
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.time.Instant;
  * {@link #source()} naming the channel family and a {@link #type()} within it, the names used in
  * the JSON stream (see {@code docs/events.md}).
  */
-public sealed interface Event permits ProcessEvent, DeviceEvent, LossEvent, GapEvent, RejectedEvent, MalformedEvent {
+public sealed interface Event permits ProcessEvent, DeviceEvent, LossEvent, GapEvent, RejectedEvent, MalformedEvent,
+        ActionEvent {
 
     Instant time();
 

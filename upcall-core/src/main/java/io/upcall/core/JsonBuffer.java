@@ -111,6 +111,16 @@ final class JsonBuffer {
         return beginObject();
     }
 
+    /** A string (or null) as an array element. */
+    JsonBuffer element(String value) {
+        if (!first) {
+            raw((byte) ',');
+        }
+        first = false;
+        string(value);
+        return this;
+    }
+
     JsonBuffer beginObject(String name) {
         key(name);
         return beginObject();

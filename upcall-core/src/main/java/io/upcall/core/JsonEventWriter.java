@@ -40,17 +40,14 @@ public final class JsonEventWriter {
                     .field("count", g.last() - g.first() + 1).field("reason", g.reason());
             case LossEvent l -> {
                 out.field("channel", l.channel());
-                if (l.count() >= 0) {
-                    out.field("count", l.count());
-                } else {
-                    out.nullField("count");
-                }
+                optional("count", l.count());
                 out.field("reason", l.reason());
             }
             case RejectedEvent r -> out.field("channel", r.channel()).field("sender_port", Integer.toUnsignedLong(r.senderPort()))
                     .field("reason", r.reason());
             case MalformedEvent m -> out.field("channel", m.channel()).field("kind", m.kind()).field("offset", m.offset())
                     .field("reason", m.reason());
+            case ActionEvent a -> action(a);
         }
         out.endObject().newline();
     }
@@ -74,6 +71,31 @@ public final class JsonEventWriter {
             }
         }
         out.endObject();
+    }
+
+    /** A hotplug rule's outcome: numbers that did not happen ({@link ActionEvent#NONE}) are null. */
+    private void action(ActionEvent a) {
+        out.field("rule", a.rule()).field("rule_name", a.ruleName()).field("devpath", a.devpath())
+                .field("subsystem", a.subsystem());
+        optional("seqnum", a.seqnum());
+        out.field("action", a.action()).beginArray("argv");
+        for (String arg : a.argv()) {
+            out.element(arg);
+        }
+        out.endArray();
+        optional("pid", a.pid());
+        optional("exit_status", a.exitStatus());
+        out.field("signal", a.signal()).field("duration_us", a.duration().toNanos() / 1_000)
+                .field("timed_out", a.timedOut()).field("error", a.error());
+    }
+
+    /** A count or id that may be unknown (negative): null then. */
+    private void optional(String name, long value) {
+        if (value >= 0) {
+            out.field(name, value);
+        } else {
+            out.nullField(name);
+        }
     }
 
     /** A numeric property as a number; absent or not a number: null (the text stays in {@code env}). */

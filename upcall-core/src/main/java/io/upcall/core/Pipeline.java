@@ -2,6 +2,7 @@ package io.upcall.core;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,9 +15,10 @@ import java.util.function.Supplier;
  * source's place in the stream as soon as the queue has room again (or at close).
  */
 final class Pipeline {
-    private static final Batch STOP = new Batch(new Event[0], 0);
+    private static final Batch STOP = new Batch(new Event[0], 0, null);
 
-    private record Batch(Event[] events, int count) {}
+    /** @param reached for a marker batch of {@link #sync}: counted down when dispatch gets there, else null */
+    private record Batch(Event[] events, int count, CountDownLatch reached) {}
 
     private final int capacity;
     private final AtomicInteger pending = new AtomicInteger();
@@ -91,8 +93,22 @@ final class Pipeline {
             return false;
         }
         pending.addAndGet(count);
-        queue.add(new Batch(events, count));
+        queue.add(new Batch(events, count, null));
         return true;
+    }
+
+    /**
+     * Waits until every event queued before this call has been delivered, at most {@code patience}: what lets a
+     * subscriber that acts on events (hotplug rules) see the last of them before it closes. From the dispatch
+     * thread it returns false at once.
+     */
+    boolean sync(java.time.Duration patience) throws InterruptedException {
+        if (Thread.currentThread() == thread) {
+            return false;
+        }
+        CountDownLatch reached = new CountDownLatch(1);
+        queue.add(new Batch(new Event[0], 0, reached));
+        return reached.await(patience.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -115,7 +131,9 @@ final class Pipeline {
                 if (batch == STOP) {
                     break;
                 }
-                if (batch != null) {
+                if (batch != null && batch.reached() != null) {
+                    batch.reached().countDown();
+                } else if (batch != null) {
                     dispatch(batch);
                 }
             }
@@ -155,7 +173,7 @@ final class Pipeline {
 
     private boolean nothingWaiting() {
         Batch next = queue.peek();
-        return next == null || next == STOP;
+        return next == null || next.count() == 0; // the stop marker, or a sync marker: no event follows yet
     }
 
     private void deliver(Event event, boolean endOfBatch) {

@@ -28,13 +28,16 @@ public final class Upcall implements AutoCloseable {
     private final Pipeline pipeline;
     private final ProcConnectorSource proc;
     private final UeventSource devices;
+    private final HotplugRunner hotplug;
     private final List<String> warnings;
     private boolean closed;
 
-    private Upcall(Pipeline pipeline, ProcConnectorSource proc, UeventSource devices, List<String> warnings) {
+    private Upcall(Pipeline pipeline, ProcConnectorSource proc, UeventSource devices, HotplugRunner hotplug,
+            List<String> warnings) {
         this.pipeline = pipeline;
         this.proc = proc;
         this.devices = devices;
+        this.hotplug = hotplug;
         this.warnings = warnings;
     }
 
@@ -69,7 +72,9 @@ public final class Upcall implements AutoCloseable {
     }
 
     /**
-     * Like {@link #close()}, waiting at most {@code patience} for the subscribers to drain.
+     * Like {@link #close()}, waiting at most {@code patience} for the subscribers to drain. With hotplug rules,
+     * the last device events still reach the rules first; programs already running get {@code patience} to
+     * finish, then are stopped (SIGTERM, then SIGKILL), and actions not yet started are reported as loss.
      * @return true when every queued event was delivered and subscribers were closed in time
      */
     public synchronized boolean close(Duration patience) throws InterruptedException {
@@ -82,6 +87,10 @@ public final class Upcall implements AutoCloseable {
         }
         if (devices != null) {
             devices.close();
+        }
+        if (hotplug != null) {
+            long deadline = System.nanoTime() + patience.toNanos();
+            hotplug.close(deadline, pipeline.sync(patience));
         }
         return pipeline.close(patience);
     }
@@ -107,6 +116,7 @@ public final class Upcall implements AutoCloseable {
         private DeviceOptions devices;
         private boolean skipUnavailable;
         private long batchDelayNanos = NetlinkReader.DEFAULT_BATCH_DELAY_NANOS;
+        private HotplugRules hotplug;
 
         private Builder() {}
 
@@ -119,6 +129,15 @@ public final class Upcall implements AutoCloseable {
         /** Listens to uevents (device hotplug and the kernel events layer). */
         public Builder devices(DeviceOptions options) {
             this.devices = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /**
+         * Runs {@code rules} on the kernel's uevents (those the {@link #devices} options keep): each match runs
+         * its program, and its outcome is an {@link ActionEvent} in the stream. Needs {@link #devices}.
+         */
+        public Builder hotplug(HotplugRules rules) {
+            this.hotplug = Objects.requireNonNull(rules);
             return this;
         }
 
@@ -217,6 +236,9 @@ public final class Upcall implements AutoCloseable {
             if (proc == null && devices == null) {
                 throw new IllegalStateException("no source chosen: call proc(...) or devices(...)");
             }
+            if (hotplug != null && devices == null) {
+                throw new IllegalStateException("hotplug rules act on device events: call devices(...) too");
+            }
             List<String> warnings = new CopyOnWriteArrayList<>();
             boolean needTable = proc != null && (processContext || tree != ProcessStage.NONE);
             ProcessTable table = needTable
@@ -226,7 +248,17 @@ public final class Upcall implements AutoCloseable {
                     includeSelf ? ProcessStage.NONE : NetlinkSocket.getpid(),
                     proc != null ? proc.kernelMask() : 0);
             WallClock wall = new WallClock(clock, System::nanoTime);
-            Pipeline pipeline = new Pipeline(queueCapacity, stage, subscribers, errors, wall::now);
+            List<Subscriber> all = new ArrayList<>(subscribers);
+            HotplugRunner runner = null;
+            if (hotplug != null) {
+                runner = new HotplugRunner(hotplug, new ActionExecution(new ProcessLauncher(), clock::instant, System::nanoTime,
+                        ActionExecution.DEFAULT_GRACE_NANOS), clock::instant, HotplugRunner.DEFAULT_MAX_BACKLOG);
+                all.add(runner); // last: the stream shows a uevent before any outcome of it
+            }
+            Pipeline pipeline = new Pipeline(queueCapacity, stage, all, errors, wall::now);
+            if (runner != null) {
+                runner.start(pipeline.publisher(HotplugRunner.CHANNEL));
+            }
             // The dispatch thread starts first, so that its birth is not an event of the stream it carries.
             pipeline.start();
             ProcConnectorSource procSource = null;
@@ -259,13 +291,19 @@ public final class Upcall implements AutoCloseable {
                 closeQuietly(procSource);
                 closeQuietly(deviceSource);
                 try {
+                    if (runner != null) {
+                        runner.close(System.nanoTime(), false);
+                    }
                     pipeline.close(Duration.ofSeconds(1));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
                 throw refusal;
             }
-            return new Upcall(pipeline, procSource, deviceSource, warnings);
+            if (runner != null && deviceSource == null) {
+                warnings.add("hotplug rules will not run: the device source is left out");
+            }
+            return new Upcall(pipeline, procSource, deviceSource, runner, warnings);
         }
 
         /** With {@link #skipUnavailable}, a refused source is left out with a warning. */

@@ -5,10 +5,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.upcall.linux.LinuxException;
 import io.upcall.linux.NetlinkSocket;
 import io.upcall.protocol.cnproc.CnProc;
+import java.nio.charset.StandardCharsets;
 
 /** Gates for tests that need the real kernel: they skip, saying why, instead of passing vacuously. */
 final class KernelTests {
     private KernelTests() {}
+
+    /**
+     * Sends, from {@code forger}, a well-formed kernel-format {@code add} uevent for {@code lo} carrying
+     * {@code SYNTH_UUID=uuid} to group 1, the kernel's, as udev's CVE-2009-1185 exploit did. Skips when the
+     * kernel does not let user space send there.
+     */
+    static void forgeUevent(NetlinkSocket forger, String uuid) {
+        byte[] forged = ("add@/devices/virtual/net/lo\0ACTION=add\0DEVPATH=/devices/virtual/net/lo\0SUBSYSTEM=net\0"
+                + "SYNTH_UUID=" + uuid + "\0SEQNUM=1\0").getBytes(StandardCharsets.UTF_8);
+        try {
+            forger.sendTo(0, 1, forged);
+        } catch (LinuxException e) {
+            assumeTrue(false, "this kernel does not let user space send to the uevent group: " + e.getMessage());
+        }
+    }
 
     /** Skips unless this process may join the proc connector (root with CAP_NET_ADMIN, CONFIG_PROC_EVENTS). */
     static void assumeProcConnector() {
