@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Captures replayed through {@link CaptureReplay}, compared with reviewed JSON Lines
  * ({@code fixtures/replay/<case>.golden.jsonl}; a read error is the last line, as {@code # error: ...}).
- * {@code procs-recorded.pcapng} and {@code uevents-recorded.pcapng} were written by {@code upcall record} on this
+ * {@code procs-recorded.pcapng}, {@code uevents-recorded.pcapng} and {@code udev-recorded.pcapng} (with
+ * {@code --udev}, beside a systemd-udevd 252 run with no rules in a private mount namespace) were written by
+ * {@code upcall record} on this
  * kernel; {@code all-types.pcapng}, {@code forged-sender.pcapng} and {@code forged-uevent.pcapng} are built here
  * from captured datagrams.
  * Regenerate with {@code -Dupcall.golden.update=true} and review the diff.
@@ -108,6 +110,19 @@ class ReplayGoldenTest {
     void replayingTwiceGivesTheSameBytes() throws IOException {
         byte[] capture = Files.readAllBytes(DIR.resolve("procs-recorded.pcapng"));
         assertThat(replay(capture, CaptureReplay.Options.all())).isEqualTo(replay(capture, CaptureReplay.Options.all()));
+    }
+
+    /** Recorded beside a real systemd-udevd 252 (no rules, private mount namespace): its libudev messages. */
+    @Test
+    void udevsReBroadcastDecodesWithItsOwnProperties() throws IOException {
+        String out = replay(Files.readAllBytes(DIR.resolve("udev-recorded.pcapng")), CaptureReplay.Options.all());
+        List<String> udev = out.lines().filter(l -> l.contains("\"udev\":true")).toList();
+        assertThat(udev).hasSize(3);
+        assertThat(out.lines().filter(l -> l.contains("\"udev\":false"))).hasSize(3);
+        assertThat(udev).allMatch(l -> l.contains("\"USEC_INITIALIZED\":") && l.contains("\"UDEV_DATABASE_VERSION\":\"1\""));
+        assertThat(udev.getLast()).contains("\"synth_uuid\":\"3f1f1a7e-0c3a-4c7e-9b1a-2f6c0d5e8a11\"",
+                "\"SYNTH_ARG_UPCALLTEST\":\"1\"", "\"seqnum\":5701057");
+        assertThat(out).doesNotContain("\"type\":\"rejected\"", "\"type\":\"malformed\"");
     }
 
     @Test
