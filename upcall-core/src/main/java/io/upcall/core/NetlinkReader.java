@@ -17,9 +17,14 @@ import java.util.concurrent.locks.LockSupport;
  * events. A receive timeout lets it see {@link #stop()} promptly; it is the thread that closes the socket.
  */
 final class NetlinkReader {
-    /** What a source does with one received datagram. */
+    /** What a source does with one received datagram, on the reading thread. */
     interface Handler {
         void datagram(ReceiveBatch batch, int index, MemorySegment datagram, Instant received, List<Event> out);
+    }
+
+    /** For a source that decodes on the dispatch thread: copies what {@code batch} received, to be decoded there. */
+    interface Deferring {
+        Pipeline.Deferred copy(ReceiveBatch batch, int received, Instant when);
     }
 
     static final int RECEIVE_TIMEOUT_MILLIS = 100;
@@ -57,6 +62,15 @@ final class NetlinkReader {
      * thread's own birth (a fork and a comm event of this process) out of the stream and out of recordings.
      */
     void start(Handler handler, Pipeline.Publisher out, Runnable beforeClose) {
+        start(handler, null, out, beforeClose);
+    }
+
+    /** As {@link #start(Handler, Pipeline.Publisher, Runnable)}, handing each batch over undecoded. */
+    void startDeferred(Deferring deferring, Pipeline.Publisher out, Runnable beforeClose) {
+        start(null, deferring, out, beforeClose);
+    }
+
+    private void start(Handler handler, Deferring deferring, Pipeline.Publisher out, Runnable beforeClose) {
         thread = Thread.ofPlatform().name("upcall-" + channel).start(() -> {
             try {
                 subscribed.await();
@@ -65,7 +79,7 @@ final class NetlinkReader {
                 return;
             }
             if (!stopping) {
-                run(handler, out, beforeClose);
+                run(handler, deferring, out, beforeClose);
             }
         });
     }
@@ -75,7 +89,7 @@ final class NetlinkReader {
         subscribed.countDown();
     }
 
-    private void run(Handler handler, Pipeline.Publisher out, Runnable beforeClose) {
+    private void run(Handler handler, Deferring deferring, Pipeline.Publisher out, Runnable beforeClose) {
         try (ReceiveBatch batch = new ReceiveBatch(BATCH, messageBytes)) {
             List<Event> events = new ArrayList<>(BATCH + 4);
             while (!stopping) {
@@ -91,13 +105,16 @@ final class NetlinkReader {
                         if (tap != null) {
                             tap.accept(socket.family(), batch.senderPort(i), batch.senderGroups(i), received, datagram);
                         }
-                        handler.datagram(batch, i, datagram, received, events);
+                        if (handler != null) {
+                            handler.datagram(batch, i, datagram, received, events);
+                        }
+                    }
+                    if (deferring != null) {
+                        publish(events, out); // a loss report before the messages that came after it
+                        out.publishDeferred(deferring.copy(batch, n, received), n);
                     }
                 }
-                if (!events.isEmpty()) {
-                    out.publish(events.toArray(new Event[0]), events.size());
-                    events.clear();
-                }
+                publish(events, out);
                 if (n > 0 && n < BATCH && batchDelayNanos > 0) {
                     // A partial batch means the socket is drained: let a few more events queue up, so that
                     // each wake-up (here, in the dispatcher and in its write) carries many events, not one.
@@ -113,6 +130,13 @@ final class NetlinkReader {
             } finally {
                 socket.close();
             }
+        }
+    }
+
+    private static void publish(List<Event> events, Pipeline.Publisher out) {
+        if (!events.isEmpty()) {
+            out.publish(events.toArray(new Event[0]), events.size());
+            events.clear();
         }
     }
 

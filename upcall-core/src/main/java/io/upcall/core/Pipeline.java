@@ -1,6 +1,7 @@
 package io.upcall.core;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,10 +16,24 @@ import java.util.function.Supplier;
  * source's place in the stream as soon as the queue has room again (or at close).
  */
 final class Pipeline {
-    private static final Batch STOP = new Batch(new Event[0], 0, null);
+    private static final Event[] NONE = new Event[0];
+    private static final Batch STOP = new Batch(NONE, 0, null, null);
 
-    /** @param reached for a marker batch of {@link #sync}: counted down when dispatch gets there, else null */
-    private record Batch(Event[] events, int count, CountDownLatch reached) {}
+    /**
+     * @param count    the events it holds (or, deferred, the messages it will turn into events)
+     * @param reached  for a marker batch of {@link #sync}: counted down when dispatch gets there, else null
+     * @param deferred work that makes the events on the dispatch thread, else null
+     */
+    private record Batch(Event[] events, int count, CountDownLatch reached, Deferred deferred) {}
+
+    /**
+     * Work a source hands over undone (received bytes not yet decoded), turned into events on the dispatch
+     * thread: it keeps the reading thread's own work small, and what waits in the queue compact (a few arrays,
+     * not objects per event for the collector to copy). Loss is counted in the messages it holds.
+     */
+    interface Deferred {
+        void expand(List<Event> out);
+    }
 
     private final int capacity;
     private final AtomicInteger pending = new AtomicInteger();
@@ -28,6 +43,8 @@ final class Pipeline {
     private final ErrorHandler errors;
     private final Supplier<Instant> now;
     private final Thread thread;
+    /** The events of a deferred batch, reused: only the dispatch thread touches it. */
+    private final List<Event> expanded = new ArrayList<>();
 
     /** Enrichment and filtering, run on the dispatch thread before delivery. */
     interface Stage {
@@ -74,6 +91,19 @@ final class Pipeline {
             }
         }
 
+        /** Queues {@code work}, which holds {@code count} messages, unless that would pass the capacity; never blocks. */
+        void publishDeferred(Deferred work, int count) {
+            if (count == 0) {
+                return;
+            }
+            if (dropped > 0 && offer(new Event[] {lossReport()}, 1, false)) {
+                dropped = 0;
+            }
+            if (dropped > 0 || !offer(new Batch(NONE, count, null, work), false)) {
+                dropped += count;
+            }
+        }
+
         /** Reports drops still pending when the source stops, past the capacity: the last word must be said. */
         void flush() {
             if (dropped > 0) {
@@ -89,11 +119,15 @@ final class Pipeline {
     }
 
     private boolean offer(Event[] events, int count, boolean force) {
-        if (!force && pending.get() + count > capacity) {
+        return offer(new Batch(events, count, null, null), force);
+    }
+
+    private boolean offer(Batch batch, boolean force) {
+        if (!force && pending.get() + batch.count() > capacity) {
             return false;
         }
-        pending.addAndGet(count);
-        queue.add(new Batch(events, count, null));
+        pending.addAndGet(batch.count());
+        queue.add(batch);
         return true;
     }
 
@@ -107,7 +141,7 @@ final class Pipeline {
             return false;
         }
         CountDownLatch reached = new CountDownLatch(1);
-        queue.add(new Batch(new Event[0], 0, reached));
+        queue.add(new Batch(NONE, 0, reached, null));
         return reached.await(patience.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -151,7 +185,21 @@ final class Pipeline {
 
     private void dispatch(Batch batch) {
         Event[] events = batch.events();
-        int last = batch.count() - 1;
+        int count = batch.count();
+        if (batch.deferred() != null) {
+            expanded.clear();
+            try {
+                batch.deferred().expand(expanded);
+            } catch (RuntimeException e) {
+                errors.onError("decoding", e);
+            }
+            events = expanded.toArray(NONE);
+            count = events.length;
+            if (count == 0 && nothingWaiting()) {
+                deliverEndOfBatch(); // earlier events were delivered expecting more: they need their cue to flush
+            }
+        }
+        int last = count - 1;
         for (int i = 0; i <= last; i++) {
             Event event;
             try {

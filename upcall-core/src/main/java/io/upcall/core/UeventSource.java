@@ -37,9 +37,9 @@ final class UeventSource implements AutoCloseable {
         UeventDatagrams decoder = new UeventDatagrams(options, true);
         reader = new NetlinkReader(UeventDatagrams.CHANNEL, s, MESSAGE_BYTES, clock, tap, errors,
                 "receive buffer overflow (ENOBUFS)", batchDelayNanos);
-        reader.start((batch, i, datagram, received, events) -> decoder.accept(datagram, batch.senderPort(i),
-                batch.senderGroups(i), batch.credentials(i), batch.truncated(i) ? MESSAGE_BYTES : -1, received, events),
-                out, () -> { });
+        // Checked and decoded on the dispatch thread: this thread only copies (RawUevents says why).
+        reader.startDeferred((batch, n, received) -> RawUevents.copy(decoder, batch, n, received, MESSAGE_BYTES), out,
+                () -> { });
         socket = s;
         try {
             ReceiveBuffers.size(s, options.receiveBuffer(), warnings);

@@ -132,4 +132,58 @@ class PipelineTest {
         p.close(java.time.Duration.ofSeconds(10));
         assertThat(calls).containsExactly("event", "end");
     }
+
+    @Test
+    void deferredWorkBecomesEventsOnTheDispatchThreadInOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        List<String> threads = new ArrayList<>();
+        Pipeline p = new Pipeline(100, e -> e, List.of(new Subscriber() {
+            @Override
+            public void onEvent(Event e, boolean end) {
+                seen.add(((ProcessEvent) e).kernel() instanceof ProcEvent.Exec x ? x.pid() + (end ? "!" : "") : "?");
+            }
+
+            @Override
+            public void onEndOfBatch() {
+                seen.add("flush");
+            }
+        }), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("device");
+        CountDownLatch hold = new CountDownLatch(1);
+        pub.publishDeferred(out -> {
+            threads.add(Thread.currentThread().getName());
+            try {
+                hold.await(); // so that what follows is queued behind it: no end of batch yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.add(exec(1));
+            out.add(exec(2));
+        }, 2);
+        pub.publishDeferred(out -> { }, 1); // everything in it filtered out: the cue to flush must still come
+        hold.countDown();
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(threads).containsExactly("upcall-dispatch");
+        assertThat(seen).containsExactly("1", "2", "flush");
+    }
+
+    @Test
+    void deferredWorkThatDoesNotFitIsCountedAsLoss() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Event> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipeline p = new Pipeline(4, e -> e, List.of((e, end) -> {
+            release.await();
+            seen.add(e);
+        }), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("device");
+        pub.publishDeferred(out -> out.add(exec(1)), 4); // four messages: the queue is full
+        pub.publishDeferred(out -> out.add(exec(2)), 3); // dropped, 3 counted
+        release.countDown();
+        pub.flush();
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> assertThat(l.count()).isEqualTo(3));
+    }
 }
