@@ -8,7 +8,8 @@
  * emitting the event, through Upcall, to the receiver, including this receiver's own wake-up.
  *
  * Output (stdout, one line): signals, matched (latency known), rate (signals/s between the first
- * and the last), latency_us p50/p90/p99/max, dups (a pid signalled twice), unmatched (signals for a
+ * and the last), latency_us p50/p90/p99/max, dups (a second signal for a pid before
+ * its fork was read), unmatched (signals for a
  * pid no fork in the tree announced: a value out of range, or a fork this listener lost).
  *
  * Build: cc -O2 -Wall -o relay_latency relay_latency.c
@@ -37,8 +38,13 @@
 
 #define PID_MAX (1 << 22)
 
-static uint64_t *fork_ns;     /* per pid: the fork's kernel timestamp, 0 = not seen */
-static uint64_t *signal_ns;   /* per pid: when its signal was dequeued here, 0 = not yet */
+/*
+ * Per pid, whichever of the pair came first waits for the other: the fork's kernel timestamp (its signal not
+ * taken yet) or the signal's arrival (the fork not read yet). Pids recycle within a long storm, so a slot is
+ * cleared as soon as its pair is complete.
+ */
+static uint64_t *fork_ns;
+static uint64_t *signal_ns;
 static uint32_t *lat_us;
 static long nlat, cap_lat = 1 << 20;
 
@@ -193,6 +199,14 @@ usage:
 				struct proc_event *ev = (struct proc_event *)cn->data;
 				int parent, child;
 
+				if (ev->what == PROC_EVENT_EXIT &&
+				    ev->event_data.exit.process_pid == ev->event_data.exit.process_tgid &&
+				    ev->event_data.exit.process_pid > 0 && ev->event_data.exit.process_pid < PID_MAX &&
+				    ev->event_data.exit.process_pid != root) {
+					/* its pid may come back as someone else's: not in the tree then */
+					tree[ev->event_data.exit.process_pid] = 0;
+					continue;
+				}
 				if (ev->what != PROC_EVENT_FORK)
 					continue;
 				parent = ev->event_data.fork.parent_tgid;
@@ -200,9 +214,12 @@ usage:
 				if (!in_tree(tree, parent) || child <= 0 || child >= PID_MAX)
 					continue;
 				tree[ev->event_data.fork.child_tgid] = 1;
-				fork_ns[child] = ev->timestamp_ns;
-				if (signal_ns[child])
-					record((signal_ns[child] - ev->timestamp_ns) / 1000);
+				if (signal_ns[child]) {
+					record(signal_ns[child] > ev->timestamp_ns ? (signal_ns[child] - ev->timestamp_ns) / 1000 : 0);
+					signal_ns[child] = 0;
+				} else {
+					fork_ns[child] = ev->timestamp_ns;
+				}
 			}
 		}
 		for (;;) {
@@ -223,12 +240,13 @@ usage:
 				last = when;
 				if (pid <= 0 || pid >= PID_MAX) {
 					continue;
+				} else if (fork_ns[pid]) {
+					record(when > fork_ns[pid] ? (when - fork_ns[pid]) / 1000 : 0);
+					fork_ns[pid] = 0;
 				} else if (signal_ns[pid]) {
-					dups++;
+					dups++; /* a second signal for a pid whose fork was not read yet */
 				} else {
 					signal_ns[pid] = when;
-					if (fork_ns[pid])
-						record((when - fork_ns[pid]) / 1000);
 				}
 			}
 		}
