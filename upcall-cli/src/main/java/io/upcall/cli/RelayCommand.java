@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
                 RelayProcessesCommand.class, RelaySignalCommand.class},
         footer = {"", "Examples:",
                 "  sudo upcall relay serve &                       start the service",
-                "  upcall relay register --signal SIGRTMIN+2       this shell gets SIGRTMIN+2 on every fork",
-                "  upcall relay register --tree 812 --events fork,exit",
+                "  trap 'echo born' RTMIN+2                        a shell must trap the signal first:",
+                "  upcall relay register --signal SIGRTMIN+2       its default action ends the process",
+                "  upcall relay register --pid 812 --tree 812 --events fork,exit",
                 "  upcall relay processes                          who is registered, signals sent and failed",
                 "  upcall relay unregister"})
 final class RelayCommand implements Runnable {

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "register", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Registers a process with the relay: from now on it is sent a signal whose value "
                 + "(si_value.sival_int) is the new child's pid on every fork, and the pid on exec and exit if asked. "
-                + "Registering again replaces the filter. Another user's process needs root.", ""},
+                + "Registering again replaces the filter. Another user's process needs root. The process must block "
+                + "or handle the signal: a real-time signal's default action ends it.", ""},
         footer = {"", "Examples:",
-                "  upcall relay register                          this shell, forks of processes, default signal",
+                "  trap 'echo born' RTMIN; upcall relay register       this shell, forks of processes",
                 "  upcall relay register --pid 812 --signal SIGRTMIN+2 --tree 812 --events fork,exit"})
 final class RelayRegisterCommand implements Callable<Integer> {
     @CommandLine.Spec
