@@ -103,7 +103,7 @@ public final class UeventDecoder {
     private static Parsed properties(byte[] bytes, int from, int end, long base) {
         int[] bounds = new int[3 * 16];
         int count = 0;
-        boolean repeated = false;
+        boolean plainMap = false;
         int at = from;
         while (at < end) {
             int zero = indexOf(bytes, at, (byte) 0);
@@ -120,17 +120,21 @@ public final class UeventDecoder {
                 bounds[3 * count] = at;
                 bounds[3 * count + 1] = eq;
                 bounds[3 * count + 2] = zero;
-                for (int j = 0; j < count && !repeated; j++) {
-                    repeated = UeventProperties.sameKey(bytes, bounds, j, count);
+                for (int j = 0; j < count && !plainMap; j++) {
+                    plainMap = UeventProperties.sameKey(bytes, bounds, j, count);
+                }
+                for (int k = at; k < eq && !plainMap; k++) {
+                    plainMap = bytes[k] < 0; // not ASCII: keys compare as decoded strings, not as bytes
                 }
                 count++;
             }
             at = zero + 1;
         }
-        if (!repeated) {
+        if (!plainMap) {
             return new Parsed(new UeventProperties(bytes, bounds, count), null);
         }
-        // Never from the kernel; a forged or odd message keeps the last value of a key, at its first place.
+        // Never from the kernel (a repeated key, a key not in ASCII): an ordinary map, in which a repeated key
+        // keeps its last value at its first place.
         Map<String, String> env = new LinkedHashMap<>();
         new UeventProperties(bytes, bounds, count).forEachRaw((b, kf, kt, vf, vt) -> env.put(
                 new String(b, kf, kt - kf, StandardCharsets.UTF_8), new String(b, vf, vt - vf, StandardCharsets.UTF_8)));

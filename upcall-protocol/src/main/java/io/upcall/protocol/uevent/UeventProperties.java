@@ -15,7 +15,9 @@ import java.util.Set;
  * At 170 k uevents/s, the strings and map nodes of a {@code LinkedHashMap} were most of what the reading
  * thread allocated and what queued events held on to.
  *
- * <p>Keys are unique (the decoder refuses a repeated key in this form) and iterate in the order sent.
+ * <p>Keys are unique and ASCII (the decoder uses an ordinary map for a message with a repeated or non-ASCII key,
+ * which the kernel never sends), so comparing a key's bytes with a string's chars is exact; keys iterate in the
+ * order sent.
  */
 public final class UeventProperties extends AbstractMap<String, String> {
     private final byte[] bytes;
@@ -74,10 +76,10 @@ public final class UeventProperties extends AbstractMap<String, String> {
         return -1;
     }
 
-    /** Compares bytes to chars: exact for ASCII keys; a non-ASCII key simply never matches a byte here. */
+    /** Compares an ASCII key's bytes to chars (a char above 0x7f never equals a byte of an ASCII key). */
     private boolean sameChars(String key, int from) {
         for (int j = 0; j < key.length(); j++) {
-            if (bytes[from + j] != key.charAt(j) || key.charAt(j) >= 0x80) {
+            if (bytes[from + j] != key.charAt(j)) {
                 return false;
             }
         }
