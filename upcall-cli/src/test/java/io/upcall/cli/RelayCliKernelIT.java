@@ -158,4 +158,30 @@ class RelayCliKernelIT {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("no relay serves").contains("upcall relay serve");
     }
+
+    @Test
+    void monitorServesTheRelayBesideItsStream() throws Exception {
+        Path monitorSocket = dir.resolve("monitor-relay.sock");
+        Process monitor = command(List.of(), "monitor", "--relay", "--relay-socket", monitorSocket.toString(), "--json")
+                .redirectOutput(dir.resolve("monitor.jsonl").toFile()).start();
+        started.add(monitor);
+        for (int i = 0; i < 100 && !Files.exists(monitorSocket); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(monitorSocket).exists();
+        Process shell = start("bash", "-c", "trap 'echo got' RTMIN; read go; /bin/true; sleep 0.5; echo done");
+        Result ok = run(List.of(), "relay", "register", "--socket", monitorSocket.toString(), "--pid",
+                Long.toString(shell.pid()), "--tree", Long.toString(shell.pid()));
+        assertThat(ok.status()).as(ok.err()).isZero();
+        shell.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+        shell.getOutputStream().flush();
+        assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("got")
+                .endsWith("done\n");
+        monitor.destroy();
+        assertThat(monitor.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(monitor.exitValue()).isZero();
+        assertThat(monitorSocket).doesNotExist();
+        assertThat(Files.readString(dir.resolve("monitor.jsonl"))).contains("\"parent_pid\":" + shell.pid());
+    }
 }
