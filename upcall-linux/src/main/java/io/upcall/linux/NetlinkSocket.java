@@ -32,15 +32,14 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     /** errno capture for the reading thread's calls; setup calls allocate their own. */
     private final MemorySegment readErrno = Native.allocateErrno(arena);
-    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private final PollIn readable;
     private final AtomicBoolean closed = new AtomicBoolean();
     private int groups;
 
     private NetlinkSocket(int fd, int family) {
         this.fd = fd;
         this.family = family;
-        pollFd.set(JAVA_INT, 0, fd);
-        pollFd.set(JAVA_SHORT, 4, Sockets.POLLIN);
+        this.readable = new PollIn(arena, fd, "poll(" + familyName(family) + ")");
     }
 
     /** Opens a netlink socket of {@code family} (e.g. {@link #NETLINK_CONNECTOR}). */
@@ -242,15 +241,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * @return true when readable
      */
     public boolean poll(int timeoutMillis) throws LinuxException {
-        int n = Native.poll(readErrno, pollFd, 1, timeoutMillis);
-        if (n < 0) {
-            int errno = Native.errno(readErrno);
-            if (errno == Errno.EINTR) {
-                return false;
-            }
-            throw fail("poll", errno);
-        }
-        return n > 0;
+        return readable.await(readErrno, timeoutMillis);
     }
 
     private LinuxException fail(String call, int errno) {

@@ -1,7 +1,6 @@
 package io.upcall.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,14 +34,13 @@ public final class Pidfd implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment errno = Native.allocateErrno(arena);
     private final MemorySegment siginfo = arena.allocate(SIGINFO_SIZE, 8);
-    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private final PollIn exited;
     private boolean closed;
 
     private Pidfd(int fd, int pid) {
         this.fd = fd;
         this.pid = pid;
-        pollFd.set(JAVA_INT, 0, fd);
-        pollFd.set(JAVA_SHORT, 4, Sockets.POLLIN);
+        this.exited = new PollIn(arena, fd, "poll(pidfd " + pid + ")");
     }
 
     /**
@@ -90,7 +88,11 @@ public final class Pidfd implements AutoCloseable {
         if (closed) {
             return true;
         }
-        return Native.poll(errno, pollFd, 1, 0) > 0;
+        try {
+            return exited.await(errno, 0);
+        } catch (LinuxException e) {
+            return false; // cannot tell: it stays registered until its exit event or ESRCH says otherwise
+        }
     }
 
     @Override

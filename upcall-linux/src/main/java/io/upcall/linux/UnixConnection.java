@@ -3,7 +3,6 @@ package io.upcall.linux;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,13 +18,12 @@ public final class UnixConnection implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment errno = Native.allocateErrno(arena);
     private final MemorySegment buffer = arena.allocate(BUFFER, 8);
-    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private final PollIn readable;
     private boolean closed;
 
     UnixConnection(int fd) {
         this.fd = fd;
-        pollFd.set(JAVA_INT, 0, fd);
-        pollFd.set(JAVA_SHORT, 4, Sockets.POLLIN);
+        this.readable = new PollIn(arena, fd, "poll(AF_UNIX)");
     }
 
     /** The connecting process's pid, uid and gid ({@code getsockopt(SO_PEERCRED)}). */
@@ -44,15 +42,7 @@ public final class UnixConnection implements AutoCloseable {
      * @return bytes read; 0 when the peer closed its end; -1 when nothing came in time
      */
     public int read(byte[] into, int offset, int length, int timeoutMillis) throws LinuxException {
-        int ready = Native.poll(errno, pollFd, 1, timeoutMillis);
-        if (ready < 0) {
-            int e = Native.errno(errno);
-            if (e == Errno.EINTR) {
-                return -1;
-            }
-            throw new LinuxException("poll(AF_UNIX)", e);
-        }
-        if (ready == 0) {
+        if (!readable.await(errno, timeoutMillis)) {
             return -1;
         }
         long n = Native.read(errno, fd, buffer, Math.min(length, BUFFER));

@@ -1,7 +1,6 @@
 package io.upcall.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -24,14 +23,13 @@ public final class UnixServerSocket implements AutoCloseable {
     private final Path path;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment errno = Native.allocateErrno(arena);
-    private final MemorySegment pollFd = arena.allocate(8, 4);
+    private final PollIn pending;
     private boolean closed;
 
     private UnixServerSocket(int fd, Path path) {
         this.fd = fd;
         this.path = path;
-        pollFd.set(JAVA_INT, 0, fd);
-        pollFd.set(JAVA_SHORT, 4, Sockets.POLLIN);
+        this.pending = new PollIn(arena, fd, "poll(" + path + ")");
     }
 
     /**
@@ -78,12 +76,7 @@ public final class UnixServerSocket implements AutoCloseable {
      * @return the connection, or null when none came in time (or a signal interrupted the wait)
      */
     public UnixConnection accept(int timeoutMillis) throws LinuxException {
-        int ready = Native.poll(errno, pollFd, 1, timeoutMillis);
-        if (ready <= 0) {
-            int e = ready < 0 ? Native.errno(errno) : 0;
-            if (ready < 0 && e != Errno.EINTR) {
-                throw new LinuxException("poll(" + path + ")", e);
-            }
+        if (!pending.await(errno, timeoutMillis)) {
             return null;
         }
         int conn = Native.accept4(errno, fd, MemorySegment.NULL, MemorySegment.NULL, Sockets.SOCK_CLOEXEC);
