@@ -240,31 +240,13 @@ final class JsonBuffer {
             bytes[size++] = (byte) c;
         }
         if (i < n) {
-            escaped(s, i);
+            utf8(s, i); // escapes what needs it, encodes what is not ASCII
         }
         raw((byte) '"');
     }
 
     private static boolean plain(int c) {
         return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    }
-
-    private void escaped(String s, int from) {
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                raw((byte) c);
-            } else if (c == '"' || c == '\\') {
-                raw((byte) '\\');
-                raw((byte) c);
-            } else if (c < 0x20 || c == 0x7f) {
-                escapeControl(c);
-            } else {
-                // Non-ASCII: hand the rest to the JDK's UTF-8 encoder (which replaces lone surrogates).
-                utf8(s, i);
-                break;
-            }
-        }
     }
 
     /**
