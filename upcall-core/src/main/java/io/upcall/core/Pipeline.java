@@ -80,27 +80,24 @@ final class Pipeline {
 
         /** Queues {@code events[0..count)} unless that would pass the capacity; never blocks. */
         void publish(Event[] events, int count) {
-            if (count == 0) {
-                return;
-            }
-            if (dropped > 0 && offer(new Event[] {lossReport()}, 1, false)) {
-                dropped = 0;
-            }
-            if (dropped > 0 || !offer(events, count, false)) {
-                dropped += count;
-            }
+            submit(new Batch(events, count, null, null));
         }
 
         /** Queues {@code work}, which holds {@code count} messages, unless that would pass the capacity; never blocks. */
         void publishDeferred(Deferred work, int count) {
-            if (count == 0) {
+            submit(new Batch(NONE, count, null, work));
+        }
+
+        /** A pending loss report goes first, when there is room; while one is pending, what comes is dropped too. */
+        private void submit(Batch batch) {
+            if (batch.count() == 0) {
                 return;
             }
             if (dropped > 0 && offer(new Event[] {lossReport()}, 1, false)) {
                 dropped = 0;
             }
-            if (dropped > 0 || !offer(new Batch(NONE, count, null, work), false)) {
-                dropped += count;
+            if (dropped > 0 || !offer(batch, false)) {
+                dropped += batch.count();
             }
         }
 
