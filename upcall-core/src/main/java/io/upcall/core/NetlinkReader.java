@@ -57,7 +57,7 @@ final class NetlinkReader {
     }
 
     /**
-     * Starts the thread, which waits for {@link #go()}; {@code beforeClose} runs on it, last, before the
+     * Starts the thread, which waits for {@link #subscribe}; {@code beforeClose} runs on it, last, before the
      * socket closes (to unsubscribe). Starting the thread before the source subscribes keeps the
      * thread's own birth (a fork and a comm event of this process) out of the stream and out of recordings.
      */
@@ -84,8 +84,23 @@ final class NetlinkReader {
         });
     }
 
-    /** The source has subscribed: read. */
-    void go() {
+    /** What a source does to its socket before reading starts: size it, bind it, subscribe. */
+    interface Setup {
+        void run() throws LinuxException;
+    }
+
+    /**
+     * Runs the source's {@code setup} of the socket, then lets the thread read. When the setup fails, the thread
+     * (still waiting) ends without touching the socket, the socket is closed, and the failure goes to the caller.
+     */
+    void subscribe(Setup setup) throws LinuxException {
+        try {
+            setup.run();
+        } catch (LinuxException e) {
+            abandon();
+            socket.close();
+            throw e;
+        }
         subscribed.countDown();
     }
 
@@ -140,11 +155,8 @@ final class NetlinkReader {
         }
     }
 
-    /**
-     * For a source whose subscription failed: the thread, still waiting for {@link #go()}, ends without
-     * touching the socket (the source closes it).
-     */
-    void abandon() {
+    /** For a failed subscription: the thread, still waiting, ends without touching the socket. */
+    private void abandon() {
         try {
             stop();
         } catch (InterruptedException e) {

@@ -68,17 +68,12 @@ final class ProcConnectorSource implements AutoCloseable {
         reader.start((batch, i, datagram, received, events) -> decoder.accept(datagram, batch.senderPort(i),
                 batch.truncated(i) ? MESSAGE_BYTES : -1, received, events), out, this::unsubscribe);
         socket = s;
-        try {
+        reader.subscribe(() -> {
             grantedBuffer = ReceiveBuffers.size(s, options.receiveBuffer(), warnings);
             s.setReceiveTimeout(NetlinkReader.RECEIVE_TIMEOUT_MILLIS);
             s.bind(1 << (CnProc.CN_IDX_PROC - 1));
             s.send(subscription(CnProc.PROC_CN_MCAST_LISTEN, s.portId()));
-        } catch (LinuxException e) {
-            reader.abandon();
-            s.close();
-            throw e;
-        }
-        reader.go();
+        });
     }
 
     /** This listener's netlink port id (what a forger would send to). */

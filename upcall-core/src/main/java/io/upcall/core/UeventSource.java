@@ -41,17 +41,12 @@ final class UeventSource implements AutoCloseable {
         reader.startDeferred((batch, n, received) -> RawUevents.copy(decoder, batch, n, received, MESSAGE_BYTES), out,
                 () -> { });
         socket = s;
-        try {
+        reader.subscribe(() -> {
             ReceiveBuffers.size(s, options.receiveBuffer(), warnings);
             s.setReceiveTimeout(NetlinkReader.RECEIVE_TIMEOUT_MILLIS);
             s.setPassCredentials(true);
             s.bind(options.udev() ? 0b11 : 0b01);
-        } catch (LinuxException e) {
-            reader.abandon();
-            s.close();
-            throw e;
-        }
-        reader.go();
+        });
     }
 
     /** This listener's netlink port id. */
