@@ -57,20 +57,18 @@ final class ProcFs {
             return null;
         }
         String comm = stat.substring(open + 1, close);
-        String[] rest = stat.substring(close + 1).trim().split(" ", 3);
-        int ppid = rest.length >= 2 ? parseInt(rest[1]) : -1;
-        return new Snapshot(pid, ppid, comm, readLink(dir.resolve("exe")), cmdline(dir.resolve("cmdline")),
+        return new Snapshot(pid, ppidAfter(stat, close), comm, readLink(dir.resolve("exe")), cmdline(dir.resolve("cmdline")),
                 effectiveUid(dir.resolve("status")));
     }
 
     /** Reads only the executable, command line and effective uid: what an exec changes. */
     Snapshot readAfterExec(int pid, int ppid) {
         Path dir = root.resolve(Integer.toString(pid));
-        String newComm = readString(dir.resolve("comm"));
+        String newComm = comm(pid);
         if (newComm == null) {
             return null;
         }
-        return new Snapshot(pid, ppid, newComm.strip(), readLink(dir.resolve("exe")), cmdline(dir.resolve("cmdline")),
+        return new Snapshot(pid, ppid, newComm, readLink(dir.resolve("exe")), cmdline(dir.resolve("cmdline")),
                 effectiveUid(dir.resolve("status")));
     }
 
@@ -125,9 +123,11 @@ final class ProcFs {
     int parentOf(int pid) {
         String stat = readString(root.resolve(Integer.toString(pid)).resolve("stat"));
         int close = stat == null ? -1 : stat.lastIndexOf(')');
-        if (close < 0) {
-            return -1;
-        }
+        return close < 0 ? -1 : ppidAfter(stat, close);
+    }
+
+    /** The ppid in {@code "pid (comm) state ppid ..."}, read after the comm's closing parenthesis at {@code close}. */
+    private static int ppidAfter(String stat, int close) {
         String[] rest = stat.substring(close + 1).trim().split(" ", 3);
         return rest.length >= 2 ? parseInt(rest[1]) : -1;
     }

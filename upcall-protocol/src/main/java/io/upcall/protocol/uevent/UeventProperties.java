@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
@@ -163,10 +162,5 @@ public final class UeventProperties extends AbstractMap<String, String> {
             }
         }
         return true;
-    }
-
-    /** An empty map of this kind, for a uevent without properties. */
-    static Map<String, String> empty() {
-        return new UeventProperties(new byte[0], new int[0], 0);
     }
 }
