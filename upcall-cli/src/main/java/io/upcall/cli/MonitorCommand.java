@@ -46,12 +46,7 @@ final class MonitorCommand implements Callable<Integer> {
         Relay forkRelay = Relay.create();
         RelayServer server;
         try {
-            server = RelayServer.start(relaySocket, forkRelay, line -> {
-                synchronized (err) {
-                    err.println(line);
-                    err.flush();
-                }
-            });
+            server = RelayServer.start(relaySocket, forkRelay, RelayCommands.log(err));
         } catch (IOException e) {
             err.println("upcall: cannot serve the relay on " + relaySocket + ": " + e.getMessage());
             return 1;

@@ -3,6 +3,7 @@ package io.upcall.cli;
 import io.upcall.core.RelayClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 
 /** What the relay's client commands share: who "me" is, and how a reply or a refusal is shown. */
@@ -20,6 +21,19 @@ final class RelayCommands {
     static int caller() {
         return ProcessHandle.current().parent().map(p -> (int) p.pid()).orElseThrow(
                 () -> new IllegalStateException("cannot tell which process ran upcall; give --pid"));
+    }
+
+    /**
+     * Where a relay service logs (registrations, refusals, loss): standard error, a line at a time and flushed,
+     * from whichever thread speaks.
+     */
+    static Consumer<String> log(PrintWriter err) {
+        return line -> {
+            synchronized (err) {
+                err.println(line);
+                err.flush();
+            }
+        };
     }
 
     /** Prints the relay's answer; a refusal or an unreachable relay goes to stderr with exit status 1. */

@@ -36,11 +36,7 @@ final class RelayProcessesCommand implements Callable<Integer> {
         }
         for (RelayRegistrant r : list) {
             if (json) {
-                text.append(text.isEmpty() ? "" : "\n").append(String.format(
-                        "{\"pid\":%d,\"comm\":%s,\"signal\":%d,\"signal_name\":\"%s\",\"default_signal\":%b,"
-                                + "\"filter\":\"%s\",\"sent\":%d,\"failed\":%d}",
-                        r.pid(), quote(r.comm()), r.signal(), Signals.name(r.signal()), r.defaultSignal(), r.filter(),
-                        r.sent(), r.failed()));
+                text.append(text.isEmpty() ? "" : "\n").append(r.toJson());
             } else {
                 text.append('\n').append(String.format("%7d  %-16s %-16s %10d %8d  %s", r.pid(), r.comm(),
                         Signals.name(r.signal()) + (r.defaultSignal() ? "*" : ""), r.sent(), r.failed(), r.filter()));
@@ -52,19 +48,5 @@ final class RelayProcessesCommand implements Callable<Integer> {
             text.append("\n* the relay's default signal");
         }
         return text.toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                q.append('\\').append(c);
-            } else if (c < 0x20) {
-                q.append(String.format("\\u%04x", (int) c));
-            } else {
-                q.append(c);
-            }
-        }
-        return q.append('"').toString();
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,6 +49,7 @@ final class RelayServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        Consumer<String> log = RelayCommands.log(err);
         CountDownLatch done = new CountDownLatch(1);
         Terminals.onTerminationSignals(done::countDown);
         Relay relay = Relay.create();
@@ -62,10 +64,10 @@ final class RelayServeCommand implements Callable<Integer> {
                     .subscribe(relay)
                     .subscribe((event, endOfBatch) -> {
                         if (event instanceof LossEvent loss) {
-                            log(err, "relay: warning: " + lossText(loss) + "; forks in it were not relayed");
+                            log.accept("relay: warning: " + lossText(loss) + "; forks in it were not relayed");
                         }
                     })
-                    .errorHandler((where, error) -> log(err, "relay: " + where + ": " + error.getMessage()))
+                    .errorHandler((where, error) -> log.accept("relay: " + where + ": " + error.getMessage()))
                     .start();
         } catch (LinuxException e) {
             err.println("upcall: cannot listen to the proc connector: " + e.getMessage());
@@ -73,14 +75,14 @@ final class RelayServeCommand implements Callable<Integer> {
         }
         RelayServer server;
         try {
-            server = RelayServer.start(socket.socket, relay, line -> log(err, line));
+            server = RelayServer.start(socket.socket, relay, log);
         } catch (IOException e) {
             upcall.close();
             err.println("upcall: cannot serve " + socket.socket + ": " + e.getMessage());
             return 1;
         }
-        upcall.warnings().forEach(w -> log(err, "upcall: warning: " + w));
-        log(err, "relay: serving " + server.path() + "; default signal " + Signals.name(signal) + " (" + signal + ")");
+        upcall.warnings().forEach(w -> log.accept("upcall: warning: " + w));
+        log.accept("relay: serving " + server.path() + "; default signal " + Signals.name(signal) + " (" + signal + ")");
         try {
             if (duration != null) {
                 done.await(duration.toMillis(), TimeUnit.MILLISECONDS);
@@ -90,7 +92,7 @@ final class RelayServeCommand implements Callable<Integer> {
         } finally {
             server.close();
             for (RelayRegistrant r : relay.registrants()) {
-                log(err, "relay: pid " + r.pid() + " (" + r.comm() + "): " + r.sent() + " signals sent, " + r.failed()
+                log.accept("relay: pid " + r.pid() + " (" + r.comm() + "): " + r.sent() + " signals sent, " + r.failed()
                         + " failed");
             }
             upcall.close();
@@ -101,10 +103,5 @@ final class RelayServeCommand implements Callable<Integer> {
     static String lossText(LossEvent loss) {
         return "lost " + (loss.count() != LossEvent.UNKNOWN ? loss.count() + " " : "") + loss.channel() + " events (" + loss.reason()
                 + ")";
-    }
-
-    private static synchronized void log(PrintWriter err, String line) {
-        err.println(line);
-        err.flush();
     }
 }

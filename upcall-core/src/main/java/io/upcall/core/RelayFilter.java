@@ -52,13 +52,18 @@ public record RelayFilter(Set<ProcEventType> events, boolean threads, int treeRo
     /** As the relay's commands show it: {@code fork,exit tree=812 threads}. */
     @Override
     public String toString() {
+        return eventNames() + (treeRoot != ANYWHERE ? " tree=" + treeRoot : "") + (threads ? " threads" : "");
+    }
+
+    /** The event types, in the kernel's order: {@code fork,exit}. */
+    String eventNames() {
         StringJoiner types = new StringJoiner(",");
         for (ProcEventType type : RELAYED) {
             if (events.contains(type)) {
                 types.add(type.jsonName());
             }
         }
-        return types + (treeRoot != ANYWHERE ? " tree=" + treeRoot : "") + (threads ? " threads" : "");
+        return types.toString();
     }
 
     /** Whether an event of {@code type} about {@code pid} of thread group {@code tgid} passes, tree aside. */

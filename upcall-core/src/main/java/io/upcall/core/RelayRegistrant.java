@@ -1,5 +1,8 @@
 package io.upcall.core;
 
+import io.upcall.linux.Signals;
+import java.nio.charset.StandardCharsets;
+
 /**
  * One process registered with a relay to be signalled, as {@code upcall relay processes} lists it.
  *
@@ -10,4 +13,14 @@ package io.upcall.core;
  *                      relay may not signal it (EPERM)
  */
 public record RelayRegistrant(int pid, String comm, int signal, boolean defaultSignal, RelayFilter filter, long sent,
-        long failed) {}
+        long failed) {
+
+    /** One JSON object, as {@code upcall relay processes --json} prints it (escaped as every event is). */
+    public String toJson() {
+        JsonBuffer out = new JsonBuffer(256);
+        out.beginObject().field("pid", pid).field("comm", comm).field("signal", signal)
+                .field("signal_name", Signals.name(signal)).field("default_signal", defaultSignal)
+                .field("filter", filter.toString()).field("sent", sent).field("failed", failed).endObject();
+        return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    }
+}

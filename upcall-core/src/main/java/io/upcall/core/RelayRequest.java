@@ -102,7 +102,7 @@ record RelayRequest(Command command, int pid, int signal, RelayFilter filter) {
             if (signal != 0) {
                 line.append(" signal=").append(signal);
             }
-            line.append(" events=").append(filter.toString().split(" ")[0]);
+            line.append(" events=").append(filter.eventNames());
             if (filter.treeRoot() != RelayFilter.ANYWHERE) {
                 line.append(" tree=").append(filter.treeRoot());
             }
