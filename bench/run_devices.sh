@@ -12,9 +12,8 @@
 # Needs root, gcc (C tools), two ifb or dummy network devices, JDK 25 (bin/upcall).
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_SRC=${BENCH_SRC:-$(cd "$ROOT/../shared/bench" 2> /dev/null && pwd || echo /work/shared/bench)}
-export BENCH_BIN=${BENCH_BIN:-${TMPDIR:-/tmp}/bench-bin}
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 R=3 N=500000 V="--json" OUT=""
 while getopts "R:n:V:o:" o; do
 	case $o in R) R=$OPTARG ;; n) N=$OPTARG ;; V) V=$OPTARG ;; o) OUT=$OPTARG ;; *) exit 2 ;; esac
@@ -23,6 +22,7 @@ for b in uevent_storm uevent_count; do
 	[ -x "$BENCH_BIN/$b" ] || "$BENCH_SRC/build.sh" >&2 || exit 1
 done
 [ "$(id -u)" = 0 ] || { echo "run_devices.sh: needs root" >&2; exit 1; }
+build_jar
 mapfile -t DEVS < <(ls /sys/class/net | grep -E '^(ifb|dummy)' | head -2)
 [ "${#DEVS[@]}" -ge 2 ] || { echo "run_devices.sh: needs two ifb or dummy devices" >&2; exit 1; }
 DEV=${DEVS[0]} MARK=${DEVS[1]}
@@ -31,13 +31,13 @@ UP=""
 cleanup() { [ -n "$UP" ] && kill -TERM "$UP" 2> /dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 ticks=$(getconf CLK_TCK)
-cpu_of() { awk -v t="$ticks" '{print ($14 + $15) / t}' "/proc/$1/stat"; }
+cpu_of() { cpu_ticks "$1" | awk -v t="$ticks" '{print $1 / t}'; }
 
 echo "run_devices.sh: runs=$R writes=$N device=$DEV upcall='$V' loadavg: $(cut -d' ' -f1-3 /proc/loadavg) date: $(date -u +%FT%TZ)"
 : > "$W/runs.txt"
 for ((i = 1; i <= R; i++)); do
 	# shellcheck disable=SC2086
-	"$ROOT/bin/upcall" devices $V > "$W/upcall.jsonl" 2> "$W/upcall.err" &
+	"$UPCALL" devices $V > "$W/upcall.jsonl" 2> "$W/upcall.err" &
 	UP=$!
 	for ((j = 0; j < 150; j++)); do # wait (at most 15 s) until a marker uevent shows it is subscribed
 		echo change > "/sys/class/net/$MARK/uevent"

@@ -29,10 +29,8 @@
 # Env: BENCH_SRC (C tool sources, default /work/shared/bench), BENCH_BIN (default /tmp/bench-bin).
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_SRC=${BENCH_SRC:-$(cd "$ROOT/../shared/bench" 2> /dev/null && pwd || echo /work/shared/bench)}
-export BENCH_BIN=${BENCH_BIN:-${TMPDIR:-/tmp}/bench-bin}
-UPCALL=$ROOT/bin/upcall
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 COUNT_TREE=$ROOT/bench/count_tree.py
 
 R=3 MODES="exit thread" K=8 N=100000000 T=8 B=$((8 << 20)) X="" OUT="" KEEP=0
@@ -51,10 +49,7 @@ for b in forkstorm cnproc_count; do
 done
 command -v python3 > /dev/null || { echo "run_procs.sh: needs python3" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "run_procs.sh: needs root (proc connector)" >&2; exit 1; }
-# Build the CLI jar once, outside any measurement (bin/upcall would otherwise do it in run 1).
-if [ ! -f "$ROOT/upcall-cli/target/upcall.jar" ]; then
-	(cd "$ROOT" && mvn -B -q -DskipTests -pl upcall-cli -am package) || exit 1
-fi
+build_jar
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/run_procs.XXXXXX")
 FS="" UP="" CN=""
@@ -77,8 +72,6 @@ mmm() {
 		printf "%s / %s / %s (n=%d)\n", a[1], m, a[NR], NR }'
 }
 load_note() { echo "loadavg: $(cut -d' ' -f1-4 /proc/loadavg)  date: $(date -u +%FT%TZ)"; }
-# cpu_ticks PID: utime+stime of the whole process (all threads), in clock ticks
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2> /dev/null | awk '{print $12 + $13}'; }
 # has_cn_socket PID: true when PID holds a NETLINK_CONNECTOR (11) socket
 has_cn_socket() {
 	local inodes

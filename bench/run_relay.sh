@@ -17,10 +17,8 @@
 # Needs root, gcc, JDK 25. Env: BENCH_SRC (default ../shared/bench), BENCH_BIN (default /tmp/bench-bin).
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_SRC=${BENCH_SRC:-$(cd "$ROOT/../shared/bench" 2> /dev/null && pwd || echo /work/shared/bench)}
-export BENCH_BIN=${BENCH_BIN:-${TMPDIR:-/tmp}/bench-bin}
-UPCALL=$ROOT/bin/upcall
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 R=3 MODES="exit vfork thread" K=4 N=100000000 T=5 OUT=""
 while getopts "R:m:k:n:t:o:" o; do
@@ -34,9 +32,7 @@ done
 if [ ! -x "$BENCH_BIN/relay_latency" ] || [ "$ROOT/bench/relay_latency.c" -nt "$BENCH_BIN/relay_latency" ]; then
 	mkdir -p "$BENCH_BIN" && cc -O2 -Wall -o "$BENCH_BIN/relay_latency" "$ROOT/bench/relay_latency.c" || exit 1
 fi
-if [ ! -f "$ROOT/upcall-cli/target/upcall.jar" ]; then
-	(cd "$ROOT" && mvn -B -q -DskipTests -pl upcall-cli -am package) || exit 1
-fi
+build_jar
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/run_relay.XXXXXX")
 RS="" FS="" RL=""
@@ -50,8 +46,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 TCK=$(getconf CLK_TCK)
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2> /dev/null | awk '{print $12 + $13}'; }
-kv() { tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
 
 one_run() { # one_run MODE RUN
 	local mode=$1 run=$2 i
