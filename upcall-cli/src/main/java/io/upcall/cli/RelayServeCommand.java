@@ -42,12 +42,20 @@ final class RelayServeCommand implements Callable<Integer> {
             description = "The default signal: a number or a name (default: SIGRTMIN, 34; 32 and 33 are refused).")
     int signal = Relay.DEFAULT_SIGNAL;
 
+    @Option(names = "--max-per-uid", paramLabel = "N",
+            description = "How many processes one user may have registered at once (default: ${DEFAULT-VALUE}).")
+    int maxPerUid = RelayServer.DEFAULT_MAX_PER_UID;
+
     @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
             description = "Stop after D (default: until SIGINT or SIGTERM).")
     Duration duration;
 
     @Override
     public Integer call() throws Exception {
+        if (maxPerUid < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-per-uid " + maxPerUid
+                    + ": give 1 or more");
+        }
         PrintWriter err = spec.commandLine().getErr();
         Consumer<String> log = RelayCommands.log(err);
         CountDownLatch done = new CountDownLatch(1);
@@ -75,7 +83,7 @@ final class RelayServeCommand implements Callable<Integer> {
         }
         RelayServer server;
         try {
-            server = RelayServer.start(socket.socket, relay, log);
+            server = RelayServer.start(socket.socket, relay, log, maxPerUid);
         } catch (IOException e) {
             upcall.close();
             err.println("upcall: cannot serve " + socket.socket + ": " + e.getMessage());
