@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  upcall devices --subsystem net --env",
                 "  upcall devices --json --action add,remove",
-                "  upcall devices --rules hotplug.yaml      run programs on uevents (README: Hotplug rules)"})
+                "  upcall devices --rules hotplug.yaml   run programs on uevents (README)"})
 final class DevicesCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main parent;

@@ -65,6 +65,13 @@ class CliTest {
     }
 
     @Test
+    void triggerDryRunListsDevicesInDevpathOrder() {
+        assertThat(run("devices", "trigger", "--dry-run")).isZero();
+        java.util.List<String> devpaths = out.toString().lines().map(l -> l.split(" ")[0]).toList();
+        assertThat(devpaths).as("devices under /sys/devices").isNotEmpty().isSorted();
+    }
+
+    @Test
     void durationsTakeSecondsOrAUnit() {
         Converters.DurationConverter c = new Converters.DurationConverter();
         assertThat(c.convert("15")).isEqualTo(Duration.ofSeconds(15));
