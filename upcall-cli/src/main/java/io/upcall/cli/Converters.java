@@ -50,11 +50,73 @@ final class Converters {
                 case "g" -> n << 30;
                 default -> n;
             };
+            if (bytes == 0) {
+                throw new CommandLine.TypeConversionException("must be 1 byte or more (such as 8M), not " + value.trim());
+            }
             if (bytes > Integer.MAX_VALUE / 2) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is more than the kernel accepts (1 GiB)");
             }
             return (int) bytes;
         }
+    }
+
+    /** {@code --count N}: 1 or more; a number out of range says the range instead of "is not a long". */
+    static final class CountConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n = wholeNumber(value, Long.MAX_VALUE);
+            if (n < 1) {
+                throw new CommandLine.TypeConversionException("must be 1 or more, not " + value.trim());
+            }
+            return n;
+        }
+    }
+
+    /** {@code --pid P}, {@code --tree P}: a process id, 1 to the kernel's largest ({@code PID_MAX_LIMIT}). */
+    static class PidConverter implements CommandLine.ITypeConverter<Integer> {
+        /** {@code PID_MAX_LIMIT} on 64-bit kernels: no pid is larger, whatever {@code kernel.pid_max} says. */
+        static final int PID_MAX_LIMIT = 4 << 20;
+
+        @Override
+        public Integer convert(String value) {
+            long n = wholeNumber(value, PID_MAX_LIMIT);
+            if (n < 1) {
+                throw new CommandLine.TypeConversionException("a process id is 1 or more, not " + value.trim());
+            }
+            return (int) n;
+        }
+    }
+
+    /** As {@link PidConverter}, for live streams: the process must be running when the stream starts. */
+    static final class LivePidConverter extends PidConverter {
+        @Override
+        public Integer convert(String value) {
+            int pid = super.convert(value);
+            if (ProcessHandle.of(pid).isEmpty()) {
+                throw new CommandLine.TypeConversionException("no process " + pid + " is running (it may have exited); "
+                        + "give the pid of a running process (ps -e lists them)");
+            }
+            return pid;
+        }
+    }
+
+    /** A whole number from 0-or-less up to {@code max}, or a conversion error that names the range. */
+    private static long wholeNumber(String value, long max) {
+        String s = value.trim();
+        if (!s.matches("[-+]?\\d+")) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            if (s.startsWith("-")) {
+                return -1;
+            }
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is out of range: the largest is " + max);
     }
 
     /** {@code 34}, {@code SIGRTMIN+2}, {@code USR1}; refuses glibc's reserved 32 and 33 with the reason. */

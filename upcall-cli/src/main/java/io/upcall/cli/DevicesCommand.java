@@ -2,6 +2,7 @@ package io.upcall.cli;
 
 import io.upcall.core.Upcall;
 import io.upcall.core.device.DeviceOptions;
+import io.upcall.core.hotplug.HotplugRule;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  upcall devices --subsystem net --env",
                 "  upcall devices --json --action add,remove",
-                "  upcall devices --rules hotplug.yaml      run programs on uevents (README: Hotplug rules)"})
+                "  upcall devices --rules hotplug.yaml   run programs on uevents (README)"})
 final class DevicesCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main parent;
@@ -30,13 +31,14 @@ final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON Lines (docs/events.md) instead of udevadm-style lines.")
     boolean json;
 
-    @Option(names = "--subsystem", split = ",", paramLabel = "S", description = "Only these subsystems (repeatable).")
+    @Option(names = "--subsystem", paramLabel = "S[,S...]", description = "Only these subsystems (repeatable).")
     List<String> subsystems = List.of();
 
     @Option(names = "--devtype", paramLabel = "T", description = "Only this devtype.")
     String devtype;
 
-    @Option(names = "--action", split = ",", paramLabel = "A", description = "Only these actions (repeatable).")
+    @Option(names = "--action", paramLabel = "A[,A...]", description = "Only these actions (repeatable): add, remove, "
+            + "change, move, online, offline, bind, unbind.")
     List<String> actions = List.of();
 
     @Option(names = "--udev", description = "Also udev's re-broadcast (group 2, libudev format), from root only.")
@@ -59,8 +61,13 @@ final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeviceOptions options = new DeviceOptions(Set.copyOf(subsystems), devtype, Set.copyOf(actions), udev,
-                buffer.receiveBuffer);
+        CommandLine line = spec.commandLine();
+        if (devtype != null && devtype.isBlank()) {
+            throw new CommandLine.ParameterException(line, "--devtype is empty: give a devtype such as disk, or leave it out");
+        }
+        DeviceOptions options = new DeviceOptions(
+                Set.copyOf(CommaLists.split(subsystems, "--subsystem", "a subsystem such as net or block", line)), devtype,
+                Set.copyOf(CommaLists.split(actions, "--action", HotplugRule.ACTIONS, line)), udev, buffer.receiveBuffer);
         Upcall.Builder builder = Upcall.builder().source(options);
         PrintWriter err = spec.commandLine().getErr();
         int usage = rules.apply(builder, spec.commandLine(), err);

@@ -12,9 +12,13 @@ final class EventTypes {
 
     private EventTypes() {}
 
-    /** All types when {@code names} is empty; a usage error naming the valid types for an unknown one. */
-    static Set<ProcEventType> parse(List<String> names, CommandLine commandLine) {
-        if (names == null || names.isEmpty()) {
+    /**
+     * All types when {@code values} is empty; a usage error naming the valid types for an unknown one, and for an
+     * empty one ({@code --events fork,,}). Each value may hold several names, comma-separated.
+     */
+    static Set<ProcEventType> parse(List<String> values, CommandLine commandLine) {
+        List<String> names = CommaLists.split(values, "--events", "event types such as fork,exec", commandLine);
+        if (names.isEmpty()) {
             return ProcEventType.all();
         }
         EnumSet<ProcEventType> wanted = EnumSet.noneOf(ProcEventType.class);
@@ -22,7 +26,7 @@ final class EventTypes {
             try {
                 wanted.add(ProcEventType.parse(name));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(commandLine, e.getMessage());
+                throw new CommandLine.ParameterException(commandLine, "--events: " + e.getMessage());
             }
         }
         return wanted;

@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +24,9 @@ import picocli.CommandLine.Command;
                 "  upcall relay serve             signal registered processes on every fork",
                 "  upcall doctor                  which sources work here, and why not"})
 public final class Main implements Runnable {
+    /** The exit status of every usage error: a bad option or value, or a bad rules file. */
+    static final int USAGE = 2;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,11 +48,29 @@ public final class Main implements Runnable {
     /** The configured command line, shared by {@link #main} and the tests. */
     static CommandLine commandLine(OutputStream out) {
         CommandLine cl = new CommandLine(new Main(out));
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-            line.getErr().println("upcall: " + ex.getMessage());
+            line.getErr().println("upcall: " + Errors.describe(ex));
+            line.getErr().flush();
             return 1;
         });
+        // As wide as the terminal; 80 columns when there is none (a pipe, a file, the tests).
+        cl.setUsageHelpAutoWidth(true);
         return cl;
+    }
+
+    /**
+     * A usage error (a bad option, a bad value, an unknown command): the message and where to read more, not the
+     * whole usage, which buried the message under 20 to 30 lines. Exit status 2, for every usage error.
+     */
+    private static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine line = ex.getCommandLine();
+        PrintWriter err = line.getErr();
+        err.println("upcall: " + Errors.lowerFirst(ex.getMessage()));
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return USAGE;
     }
 
     @Override

@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  upcall monitor",
                 "  upcall monitor --json --duration 10s > events.jsonl",
-                "  sudo upcall monitor --relay     also signal registered processes on every fork"})
+                "  sudo upcall monitor --relay   also signal registered processes on forks"})
 final class MonitorCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     StreamOptions stream;
@@ -35,7 +38,9 @@ final class MonitorCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules = new RulesOption();
 
-    @Option(names = "--relay-socket", paramLabel = "PATH", description = "The relay's control socket (default: ${DEFAULT-VALUE}).")
+    // The default on a line of its own: picocli would break the path at its dot to fill a line.
+    @Option(names = "--relay-socket", paramLabel = "PATH", description = {"The relay's control socket.",
+            "Default: ${DEFAULT-VALUE}"})
     Path relaySocket = RelayServer.DEFAULT_SOCKET;
 
     @Override
@@ -45,7 +50,7 @@ final class MonitorCommand implements Callable<Integer> {
                 .allSources(stream.buffer.receiveBuffer)
                 .source(StreamRunner.procOptions(stream, ProcOptions.defaults()))
                 .skipUnavailable(true);
-        int usage = rules.apply(builder, parent.spec.commandLine(), err);
+        int usage = rules.apply(builder, spec.commandLine(), err);
         if (usage != 0) {
             return usage;
         }

@@ -26,14 +26,17 @@ final class ProcsCommand implements Callable<Integer> {
     @Mixin
     StreamOptions stream;
 
-    @Option(names = "--events", split = ",", paramLabel = "TYPE",
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--events", paramLabel = "TYPE[,TYPE...]",
             description = "Event types to show (default: all): fork, exec, exit, uid, gid, sid, comm, ptrace, coredump. "
                     + "On Linux 6.6+ the kernel filters them.")
     List<String> events;
 
     @Override
     public Integer call() throws Exception {
-        Set<ProcEventType> wanted = EventTypes.parse(events, parent.spec.commandLine());
+        Set<ProcEventType> wanted = EventTypes.parse(events, spec.commandLine());
         Upcall.Builder builder = Upcall.builder().source(StreamRunner.procOptions(stream,
                 ProcOptions.defaults().withEvents(wanted)));
         return new StreamRunner(parent.spec.commandLine().getErr()).print(builder, parent.out(), stream.output(), "procs");

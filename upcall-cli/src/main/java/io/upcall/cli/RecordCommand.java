@@ -33,7 +33,7 @@ final class RecordCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The pcapng file to write (replaced if it exists).")
     Path file;
 
-    @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Channels to record (default: proc); upcall doctor lists them.")
+    @Option(names = "--sources", paramLabel = "SOURCE[,SOURCE...]", description = "Channels to record (default: proc); upcall doctor lists them.")
     List<String> sources = List.of("proc");
 
     @Option(names = "--udev", description = "With the device source, also udev's re-broadcast (group 2, libudev format).")
@@ -50,9 +50,9 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         List<Channel<?>> channels = new ArrayList<>();
-        for (String s : sources) {
+        for (String s : CommaLists.split(sources, "--sources", "channels such as proc,device", spec.commandLine())) {
             channels.add(Channels.named(s).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown source '" + s + "'; this version records: " + Channels.names())));
+                    "--sources: unknown source '" + s + "'; this version records: " + Channels.names())));
         }
         StreamRunner runner = new StreamRunner(err);
         String version = new Main.Version().getVersion()[0];
@@ -61,7 +61,7 @@ final class RecordCommand implements Callable<Integer> {
             recorder = new PcapngRecorder(Files.newOutputStream(file), version, stop.count == null ? 0 : stop.count,
                     runner::stop);
         } catch (IOException e) {
-            err.println("upcall: cannot write " + file + ": " + IoReasons.reason(e));
+            err.println("upcall: " + Errors.cannotWrite(file, e));
             return 1;
         }
         Upcall.Builder builder = Upcall.builder().rawTap(recorder);

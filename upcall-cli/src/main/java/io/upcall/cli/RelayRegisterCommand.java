@@ -12,13 +12,14 @@ import picocli.CommandLine.Option;
 /** {@code upcall relay register}. */
 @Command(name = "register", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Registers a process with the relay: from now on it is sent a signal whose value "
-                + "(si_value.sival_int) is the new child's pid on every fork, and the pid on exec and exit if asked. "
+                + "(sival_int) is the new child's pid on every fork, and the pid on exec and exit if asked. "
                 + "Registering again replaces the filter. Another user's process needs root. The process must block "
                 + "or handle the signal: a real-time signal's default action ends it, so a process that does neither "
                 + "is refused, as is pid 1, unless --force.", ""},
         footer = {"", "Examples:",
-                "  trap 'echo born' RTMIN; upcall relay register       this shell, forks of processes",
-                "  upcall relay register --pid 812 --signal SIGRTMIN+2 --tree 812 --events fork,exit"})
+                "  trap 'echo born' RTMIN; upcall relay register   this shell, on every fork",
+                "  upcall relay register --pid 812 --signal SIGRTMIN+2 --tree 812 \\",
+                "      --events fork,exit"})
 final class RelayRegisterCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,7 +35,7 @@ final class RelayRegisterCommand implements Callable<Integer> {
             description = "The signal: a number or a name such as SIGRTMIN+2 (default: the relay's; 32 and 33 are refused).")
     int signal;
 
-    @Option(names = "--events", split = ",", paramLabel = "E",
+    @Option(names = "--events", paramLabel = "E[,E...]",
             description = "Which events: fork, exec, exit (default: fork).")
     List<String> events = List.of("fork");
 

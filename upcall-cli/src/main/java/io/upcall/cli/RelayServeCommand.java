@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
                 + "Registrations, refusals and proc-connector loss are logged to standard error.", ""},
         footer = {"", "Examples:",
                 "  sudo upcall relay serve",
-                "  sudo upcall relay serve --socket /srv/relay/r.sock --signal SIGRTMIN+4 --max-per-uid 8",
-                "  (the socket's directory must belong to the relay's user, writable by no one else)"})
+                "  sudo upcall relay serve --socket /srv/relay/r.sock --signal SIGRTMIN+4 \\",
+                "      --max-per-uid 8",
+                "  (the socket's directory must belong to the relay's user, writable by no",
+                "  one else)"})
 final class RelayServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

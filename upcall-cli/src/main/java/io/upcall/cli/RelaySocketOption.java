@@ -7,6 +7,6 @@ import picocli.CommandLine.Option;
 /** {@code --socket PATH}: where the relay listens; every relay command takes it. */
 final class RelaySocketOption {
     @Option(names = "--socket", paramLabel = "PATH",
-            description = "The relay's control socket (default: ${DEFAULT-VALUE}).")
+            description = {"The relay's control socket.", "Default: ${DEFAULT-VALUE}"})
     Path socket = RelayServer.DEFAULT_SOCKET;
 }

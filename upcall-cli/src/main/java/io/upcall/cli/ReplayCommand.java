@@ -2,12 +2,14 @@ package io.upcall.cli;
 
 import io.upcall.core.Upcall;
 import io.upcall.core.capture.CaptureReplay;
+import io.upcall.core.proc.ProcEventType;
 import io.upcall.core.proc.ProcOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,16 +39,16 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON Lines (docs/events.md) instead of the table.")
     boolean json;
 
-    @Option(names = "--events", split = ",", paramLabel = "TYPE", description = EventTypes.DESCRIPTION)
+    @Option(names = "--events", paramLabel = "TYPE[,TYPE...]", description = EventTypes.DESCRIPTION)
     List<String> events;
 
-    @Option(names = "--pid", paramLabel = "P", description = "Only events about process P.")
+    @Option(names = "--pid", paramLabel = "P", converter = Converters.PidConverter.class, description = "Only events about process P.")
     int pid;
 
-    @Option(names = "--tree", paramLabel = "P", description = "Only events of process P and the descendants the capture shows.")
+    @Option(names = "--tree", paramLabel = "P", converter = Converters.PidConverter.class, description = "Only events of process P and the descendants the capture shows.")
     int tree;
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+    @Option(names = "--count", paramLabel = "N", converter = Converters.CountConverter.class, description = "Stop after N events.")
     Long count;
 
     @Mixin
@@ -69,14 +71,15 @@ final class ReplayCommand implements Callable<Integer> {
         if (runActions && rules.rules == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--run-actions goes with --rules FILE");
         }
+        Set<ProcEventType> types = EventTypes.parse(events, spec.commandLine());
         byte[] capture;
         try {
             capture = Files.readAllBytes(file);
         } catch (IOException e) {
-            err.println("upcall: cannot read " + file + ": " + IoReasons.reason(e));
+            err.println("upcall: " + Errors.cannotRead(file, e));
             return 1;
         }
-        ProcOptions proc = ProcOptions.defaults().withEvents(EventTypes.parse(events, spec.commandLine()))
+        ProcOptions proc = ProcOptions.defaults().withEvents(types)
                 .withProcessContext(false).withPid(pid).withTree(tree);
         Upcall.Builder builder = Upcall.builder().allSources(0).source(proc);
         int usage = rules.apply(builder, spec.commandLine(), err);
@@ -88,6 +91,13 @@ final class ReplayCommand implements Callable<Integer> {
         CaptureReplay.Summary summary = builder.subscribe(output)
                 .errorHandler((where, e) -> err.println("upcall: " + where + ": " + e.getMessage()))
                 .replay(capture, output::finished);
+        if (summary.packets() > 0 && summary.skipped() == summary.packets()) {
+            // Not a recording of Upcall's channels at all (an Ethernet capture, say): exit 0 would hide the mistake.
+            err.println("upcall: " + file + ": nothing in it that Upcall reads: all " + summary.packets() + " packets are "
+                    + "of other channels; replay takes the channels 'upcall record' writes (upcall doctor lists them), "
+                    + "and netlink captures of them from an nlmon device");
+            return 1;
+        }
         if (summary.skipped() > 0) {
             err.println("upcall: skipped " + summary.skipped() + " of " + summary.packets()
                     + " packets: channels this version does not decode");

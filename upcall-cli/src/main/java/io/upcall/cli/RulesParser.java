@@ -3,6 +3,7 @@ package io.upcall.cli;
 import io.upcall.core.hotplug.HotplugRule;
 import io.upcall.core.hotplug.HotplugRules;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -61,8 +62,10 @@ final class RulesParser {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new RulesFileException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new RulesFileException(file + ": not UTF-8 text; a rules file is YAML text (README: Hotplug rules)");
         } catch (IOException e) {
-            throw new RulesFileException(file + ": cannot read it: " + e.getMessage());
+            throw new RulesFileException(Errors.cannotRead(file, e));
         }
         return parse(text, file.toString());
     }

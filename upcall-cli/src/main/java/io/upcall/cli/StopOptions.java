@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --count} and {@code --duration}: when a stream or a recording ends, for every command that has one. */
 final class StopOptions {
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+    @Option(names = "--count", paramLabel = "N", converter = Converters.CountConverter.class, description = "Stop after N events.")
     Long count;
 
     @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,

@@ -14,10 +14,12 @@ final class StreamOptions {
     @Mixin
     BufferOption buffer = new BufferOption();
 
-    @Option(names = "--pid", paramLabel = "P", description = "Only events about process P.")
+    @Option(names = "--pid", paramLabel = "P", converter = Converters.LivePidConverter.class,
+            description = "Only events about process P (running now).")
     Integer pid;
 
-    @Option(names = "--tree", paramLabel = "P", description = "Only events of process P and its descendants.")
+    @Option(names = "--tree", paramLabel = "P", converter = Converters.LivePidConverter.class,
+            description = "Only events of process P (running now) and its descendants.")
     Integer tree;
 
     @Option(names = "--ancestors", description = "Add each process's ancestors (pid, comm) to its context.")

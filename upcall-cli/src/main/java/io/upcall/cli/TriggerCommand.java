@@ -2,6 +2,7 @@ package io.upcall.cli;
 
 import io.upcall.core.coldplug.Coldplug;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ final class TriggerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--subsystem", split = ",", paramLabel = "S", description = "Only devices of these subsystems (repeatable).")
+    @Option(names = "--subsystem", paramLabel = "S[,S...]", description = "Only devices of these subsystems (repeatable).")
     List<String> subsystems = List.of();
 
     @Option(names = "--action", paramLabel = "A", description = "add or change (default: ${DEFAULT-VALUE}).")
@@ -46,11 +47,23 @@ final class TriggerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path sys = Path.of("/sys");
-        List<Coldplug.Device> devices = Coldplug.devices(sys, Set.copyOf(subsystems));
+        List<Coldplug.Device> devices = Coldplug.devices(sys,
+                Set.copyOf(CommaLists.split(subsystems, "--subsystem", "a subsystem such as net or block", spec.commandLine())));
         if (dryRun) {
             devices.forEach(d -> out.println(d.devpath() + (d.subsystem() != null ? " (" + d.subsystem() + ")" : "")));
             out.flush();
             return 0;
+        }
+        if (!devices.isEmpty()) {
+            // One look at the first device instead of one refusal per device (hundreds of lines) for a user who is not root.
+            Path first = sys.resolve(devices.getFirst().devpath().substring(1)).resolve("uevent");
+            if (!Files.isWritable(first)) {
+                err.println("upcall: devices trigger needs root: it writes to each device's uevent file under /sys/devices, "
+                        + "and " + first + " is not writable for this user; try: sudo bin/upcall devices trigger "
+                        + "(--dry-run lists the devices without root)");
+                err.flush();
+                return 1;
+            }
         }
         long start = System.nanoTime();
         Coldplug.Result r = Coldplug.trigger(sys, devices, action, settle, timeout);

@@ -2,26 +2,21 @@ package io.upcall.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line as a user meets it: help, version, and errors that say what to type instead. */
 class CliTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcess cli = new InProcess();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     private int run(String... args) {
-        CommandLine cl = Main.commandLine(new ByteArrayOutputStream());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cli.run(args);
     }
 
     @Test
@@ -67,6 +62,13 @@ class CliTest {
     void maxJobsNeedsRules() {
         assertThat(run("devices", "--max-jobs", "4")).isEqualTo(2);
         assertThat(err.toString()).contains("--max-jobs goes with --rules");
+    }
+
+    @Test
+    void triggerDryRunListsDevicesInDevpathOrder() {
+        assertThat(run("devices", "trigger", "--dry-run")).isZero();
+        java.util.List<String> devpaths = out.toString().lines().map(l -> l.split(" ")[0]).toList();
+        assertThat(devpaths).as("devices under /sys/devices").isNotEmpty().isSorted();
     }
 
     @Test

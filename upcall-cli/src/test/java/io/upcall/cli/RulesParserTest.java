@@ -131,6 +131,9 @@ class RulesParserTest {
         assertThat(fault("rules:\n  - run: /bin/true\n    timeout: soon\n"))
                 .startsWith("rules.yaml, line 3: timeout: 'soon' is not a duration");
         assertThat(fault("rules:\n  - run: /bin/true\n    timeout: 0s\n")).startsWith("rules.yaml, line 3: timeout must be positive");
+        // Not "not PT0S": the value as a user writes durations, and one that would do.
+        assertThat(fault("rules:\n  - run: /bin/true\n    timeout: 0\n"))
+                .isEqualTo("rules.yaml, line 3: timeout must be positive (such as 10s or 500ms), not 0 ms");
     }
 
     @Test

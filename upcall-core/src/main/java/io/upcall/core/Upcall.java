@@ -62,9 +62,12 @@ public final class Upcall implements AutoCloseable {
         return new Builder();
     }
 
-    /** Things that work, but not as asked (a smaller receive buffer, a filter done in user space). */
+    /**
+     * Things that work, but not as asked (a smaller receive buffer, a filter done in user space), each once: the
+     * sources of {@code monitor} hit the same buffer cap and would say so twice.
+     */
     public List<String> warnings() {
-        return List.copyOf(warnings);
+        return warnings.stream().distinct().toList();
     }
 
     /** The channel of that name as it runs, if it started. */

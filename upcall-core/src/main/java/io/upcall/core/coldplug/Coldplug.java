@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,10 @@ public final class Coldplug {
      */
     public record Result(List<Device> triggered, List<String> unseen, Map<String, String> failed) {}
 
-    /** Every device under {@code sysRoot/devices} with a {@code uevent} file, whose subsystem is in {@code subsystems} (empty: all). */
+    /**
+     * Every device under {@code sysRoot/devices} with a {@code uevent} file, whose subsystem is in {@code subsystems}
+     * (empty: all), sorted by devpath.
+     */
     public static List<Device> devices(Path sysRoot, Set<String> subsystems) throws IOException {
         List<Device> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(sysRoot.resolve("devices"), MAX_DEPTH, new FileVisitOption[0])) {
@@ -56,6 +60,8 @@ public final class Coldplug {
                 }
             }
         }
+        // In devpath order, as udevadm lists them, not in the directory order of the walk; parents still come first.
+        found.sort(Comparator.comparing(Device::devpath));
         return found;
     }
 

@@ -95,7 +95,8 @@ public record HotplugRule(String name, Set<String> actions, Set<String> subsyste
 
     private static void checkTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+            throw new IllegalArgumentException("timeout must be positive (such as 10s or 500ms), not "
+                    + (timeout == null ? "missing" : timeout.toMillis() + " ms"));
         }
     }
 

@@ -17,7 +17,7 @@ public record HotplugRules(List<HotplugRule> rules, int maxJobs) {
     public HotplugRules {
         rules = List.copyOf(rules);
         if (maxJobs <= 0) {
-            throw new IllegalArgumentException("max jobs must be positive, not " + maxJobs);
+            throw new IllegalArgumentException("max jobs must be positive (such as 8), not " + maxJobs);
         }
     }
 

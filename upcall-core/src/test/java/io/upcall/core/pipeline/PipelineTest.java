@@ -39,7 +39,7 @@ class PipelineTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Event> seen = new ArrayList<>();
         Subscriber slow = (e, end) -> {
-            release.await();
+            release.await(10, TimeUnit.SECONDS); // bounded: the test releases it
             seen.add(e);
         };
         Pipeline p = new Pipeline(4, List.of(), List.of(slow), (w, t) -> { }, () -> T);
@@ -50,7 +50,7 @@ class PipelineTest {
         pub.publish(new Event[] {exec(7)}, 1); // dropped
         release.countDown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+        for (int i = 0; i < 1000 && System.nanoTime() < deadline; i++) {
             synchronized (seen) {
                 if (seen.size() >= 4) {
                     break;
@@ -73,7 +73,7 @@ class PipelineTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Event> seen = new ArrayList<>();
         Pipeline p = new Pipeline(1, List.of(), List.of((e, end) -> {
-            release.await();
+            release.await(10, TimeUnit.SECONDS); // bounded: the test releases it
             seen.add(e);
         }), (w, t) -> { }, () -> T);
         p.start();
@@ -160,7 +160,7 @@ class PipelineTest {
         pub.publishDeferred(out -> {
             threads.add(Thread.currentThread().getName());
             try {
-                hold.await(); // so that what follows is queued behind it: no end of batch yet
+                hold.await(10, TimeUnit.SECONDS); // bounded; so that what follows is queued behind it: no end of batch yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -179,7 +179,7 @@ class PipelineTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Event> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         Pipeline p = new Pipeline(4, List.of(), List.of((e, end) -> {
-            release.await();
+            release.await(10, TimeUnit.SECONDS); // bounded: the test releases it
             seen.add(e);
         }), (w, t) -> { }, () -> T);
         p.start();
@@ -251,7 +251,7 @@ class PipelineTest {
         Pipeline.Publisher in = p.publisher("proc");
         in.publish(new Event[] {exec(1)}, 1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (seen.isEmpty() && System.nanoTime() < deadline) {
+        for (int i = 0; i < 1000 && seen.isEmpty() && System.nanoTime() < deadline; i++) {
             Thread.sleep(10);
         }
         in.publish(new Event[] {exec(2), exec(3), exec(4), exec(5), exec(6)}, 5); // past the capacity of 4: dropped
@@ -267,7 +267,7 @@ class PipelineTest {
     void aCloseThatGivesUpSaysHowManyEventsWereNotDelivered() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Pipeline p = new Pipeline(100, List.of(), List.of((e, end) -> release.await()),
+        Pipeline p = new Pipeline(100, List.of(), List.of((e, end) -> release.await(10, TimeUnit.SECONDS)),
                 (w, t) -> errors.add(w + ": " + t.getMessage()), () -> T);
         p.start();
         p.publisher("proc").publish(new Event[] {exec(1), exec(2), exec(3)}, 3);

@@ -96,7 +96,8 @@ class RelayControlKernelIT {
             channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             ByteBuffer buf = ByteBuffer.allocate(4096);
-            while (channel.read(buf) >= 0) {
+            // Bounded by count here, and in time by the relay, which closes a connection after its deadline.
+            for (int i = 0; i < 100_000 && channel.read(buf) >= 0; i++) {
                 answer.write(buf.array(), 0, buf.position());
                 buf.clear();
             }

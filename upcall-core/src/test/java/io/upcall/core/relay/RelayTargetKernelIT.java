@@ -10,7 +10,6 @@ import io.upcall.core.proc.ProcessEvent;
 import io.upcall.core.procfs.ProcFs;
 import io.upcall.linux.Pidfd;
 import io.upcall.protocol.cnproc.ProcEvent;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +45,8 @@ class RelayTargetKernelIT {
     private Upcall upcall;
     private RelayServer server;
     private final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+    /** Loss events of the proc connector stream: a fork lost under other load is never relayed, and it says so. */
+    private final java.util.concurrent.atomic.AtomicInteger losses = new java.util.concurrent.atomic.AtomicInteger();
 
     @AfterEach
     void stop() throws Exception {
@@ -69,7 +70,11 @@ class RelayTargetKernelIT {
         if (withProcConnector) {
             KernelTests.assumeProcConnector();
             upcall = Upcall.builder().source(ProcOptions.defaults().withProcessContext(false))
-                    .batchDelay(Duration.ZERO).subscribe(relay).start();
+                    .batchDelay(Duration.ZERO).subscribe(relay).subscribe((e, end) -> {
+                        if (e instanceof io.upcall.core.event.LossEvent) {
+                            losses.incrementAndGet();
+                        }
+                    }).start();
         }
         server = RelayServer.start(dir.resolve("relay.sock"), relay, log::add);
     }
@@ -133,12 +138,12 @@ class RelayTargetKernelIT {
         Path changer = programs.build("relay-uid-changer");
         assertThat(new ProcessBuilder("chmod", "4755", changer.toString()).start().waitFor()).isZero(); // setuid root
         Process target = programs.startAsNobody(List.of(changer.toString(), server.path().toString()));
-        BufferedReader out = TestPrograms.output(target);
+        TimedLines out = TestPrograms.output(target);
         assertThat(out.readLine()).as("log: %s", log).startsWith("registered: ok registered pid " + target.pid());
 
         TestPrograms.tell(target, "fork");
         assertThat(out.readLine()).startsWith("forked ");
-        assertThat(waitUntil(() -> registrant(target.pid()).sent() == 1)).isTrue();
+        assertThat(waitUntil(() -> registrant(target.pid()).sent() == 1) || lostForks()).isTrue();
         TestPrograms.tell(target, "count");
         assertThat(out.readLine()).isEqualTo("signals 1"); // while it runs as nobody, nobody's registration holds
 
@@ -146,10 +151,20 @@ class RelayTargetKernelIT {
         assertThat(out.readLine()).isEqualTo("uids 0 0 0");
         TestPrograms.tell(target, "fork");
         assertThat(out.readLine()).startsWith("forked ");
-        assertThat(waitUntil(() -> registrant(target.pid()).failed() == 1)).isTrue();
+        assertThat(waitUntil(() -> registrant(target.pid()).failed() == 1) || lostForks()).isTrue();
         TestPrograms.tell(target, "count");
         assertThat(out.readLine()).isEqualTo("signals 0");
         assertThat(registrant(target.pid()).sent()).isEqualTo(1);
+    }
+
+    /**
+     * Whether the stream lost events, which may have been the forks this test made: then the counts it checks cannot
+     * hold, and the test stops there (skipped, saying why) instead of failing for what else the machine did.
+     */
+    private boolean lostForks() {
+        assumeTrue(losses.get() == 0, "the proc connector stream lost events under other load (it said so): "
+                + "the fork this test made may have been one");
+        return false;
     }
 
     private RelayRegistrant registrant(long pid) {

@@ -3,9 +3,7 @@ package io.upcall.core.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,9 +56,9 @@ final class TestPrograms implements AutoCloseable {
         return start(all);
     }
 
-    /** Reads one line of {@code p}'s output (the reader must be kept: it buffers). */
-    static BufferedReader output(Process p) {
-        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    /** {@code p}'s output, a line at a time, each waited for at most 30 s (the reader must be kept: it buffers). */
+    static TimedLines output(Process p) {
+        return new TimedLines(p.getInputStream());
     }
 
     /** Writes one line to {@code p}'s standard input. */
