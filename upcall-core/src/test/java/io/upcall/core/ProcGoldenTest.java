@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Decodes datagrams captured from the real kernel ({@link ProcFixturesCaptureKernelIT}) and compares
  * the JSON Lines with the reviewed {@code <case>.golden.jsonl}. Regenerate the expected files with
- * {@code -Dupcall.golden.update=true} and review the diff.
+ * {@code -Dupcall.golden.update=true} and review the diff ({@link GoldenUpdate}: such a run never passes).
  */
 class ProcGoldenTest {
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures/proc");
@@ -42,7 +42,7 @@ class ProcGoldenTest {
         String actual = render(datagram);
         Path golden = FIXTURES.resolve(name + ".golden.jsonl");
         if (UPDATE) {
-            Files.writeString(golden, actual);
+            GoldenUpdate.write(golden, actual);
         }
         assertThat(actual).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
     }
