@@ -25,6 +25,10 @@ final class TriggerCommand implements Callable<Integer> {
     @Option(names = "--subsystem", split = ",", paramLabel = "S", description = "Only devices of these subsystems (repeatable).")
     List<String> subsystems = List.of();
 
+    @Option(names = "--sysname", split = ",", paramLabel = "NAME",
+            description = "Only devices with this name, the last part of the devpath, such as lo (repeatable).")
+    List<String> sysnames = List.of();
+
     @Option(names = "--action", paramLabel = "A", description = "add or change (default: ${DEFAULT-VALUE}).")
     String action = "change";
 
@@ -47,6 +51,10 @@ final class TriggerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path sys = Path.of("/sys");
         List<Coldplug.Device> devices = Coldplug.devices(sys, Set.copyOf(subsystems));
+        if (!sysnames.isEmpty()) {
+            devices = devices.stream().filter(d -> sysnames.contains(d.devpath().substring(d.devpath().lastIndexOf('/') + 1)))
+                    .toList();
+        }
         if (dryRun) {
             devices.forEach(d -> out.println(d.devpath() + (d.subsystem() != null ? " (" + d.subsystem() + ")" : "")));
             out.flush();
