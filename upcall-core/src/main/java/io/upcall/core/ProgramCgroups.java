@@ -3,6 +3,7 @@ package io.upcall.core;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,9 +28,11 @@ final class ProgramCgroups {
     /** Without {@code cgroup.kill} (before 5.14): rounds of SIGKILL to everything listed, for children forked meanwhile. */
     private static final int KILL_ROUNDS = 100;
 
+    /** Per JVM, not per instance: every Upcall in this process names its cgroups after the same pid. */
+    private static final AtomicLong NEXT = new AtomicLong();
+
     private final Path parent;
     private final String prefix;
-    private final AtomicLong next = new AtomicLong();
 
     private ProgramCgroups(Path parent, String prefix) {
         this.parent = parent;
@@ -63,6 +66,7 @@ final class ProgramCgroups {
         } catch (IOException e) {
             return new Probe(null, "cannot create a cgroup in " + own + " (" + reason(e) + "): needs root or a delegated cgroup");
         }
+        removeStale(own);
         return new Probe(new ProgramCgroups(own, prefix), null);
     }
 
@@ -121,9 +125,53 @@ final class ProgramCgroups {
 
     /** A new, empty cgroup for one program. */
     Group create() throws IOException {
-        Path dir = parent.resolve(prefix + next.incrementAndGet());
+        Path dir = parent.resolve(prefix + NEXT.incrementAndGet());
         Files.createDirectory(dir);
         return new Group(dir);
+    }
+
+    /**
+     * Removes the empty cgroups that an Upcall which died without cleaning up left in {@code parent}: those named
+     * {@code upcall-hotplug-PID-N} whose PID is gone. One with a process still in it stays (rmdir refuses).
+     */
+    private static void removeStale(Path parent) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, "upcall-hotplug-*-*")) {
+            for (Path dir : dirs) {
+                String[] parts = dir.getFileName().toString().split("-");
+                long pid = parts.length == 4 && parts[2].chars().allMatch(Character::isDigit) ? Long.parseLong(parts[2]) : -1;
+                if (pid > 0 && ProcessHandle.of(pid).isEmpty()) {
+                    Files.deleteIfExists(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale cgroup costs a directory, and is not ours to fight over.
+        }
+    }
+
+    /**
+     * cgroupfs reads and writes never block, but NIO gives up on them (ClosedByInterruptException) when the thread is
+     * interrupted, as a worker is while Upcall closes: the interrupt waits until they are done.
+     */
+    private static String read(Path file) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return Files.readString(file);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            Files.writeString(file, text);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** One program's cgroup. */
@@ -140,14 +188,14 @@ final class ProgramCgroups {
 
         /** Moves process {@code pid} (all its threads) into this cgroup; its children from then on are born here. */
         void add(long pid) throws IOException {
-            Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
+            write(dir.resolve("cgroup.procs"), Long.toString(pid));
         }
 
         /** The processes in it now. */
         List<Long> pids() {
             List<Long> pids = new ArrayList<>();
             try {
-                for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                for (String line : read(dir.resolve("cgroup.procs")).split("\n")) {
                     if (!line.isBlank()) {
                         pids.add(Long.parseLong(line.strip()));
                     }
@@ -168,12 +216,10 @@ final class ProgramCgroups {
         /** SIGKILL to every process in it: at once through {@code cgroup.kill}, else process by process until none is left. */
         void kill() {
             try {
-                Files.writeString(dir.resolve("cgroup.kill"), "1");
+                write(dir.resolve("cgroup.kill"), "1");
                 return;
-            } catch (NoSuchFileException e) {
-                // Before Linux 5.14: one by one below.
             } catch (IOException e) {
-                // Gone already, or refused: one by one below says what is left.
+                // No cgroup.kill before Linux 5.14: one by one below, which also says what is left.
             }
             for (int round = 0; round < KILL_ROUNDS; round++) {
                 List<Long> left = pids();
@@ -187,7 +233,7 @@ final class ProgramCgroups {
         /** True while a live process is in it ({@code cgroup.events}: {@code populated 1}). */
         boolean populated() {
             try {
-                return Files.readAllLines(dir.resolve("cgroup.events")).contains("populated 1");
+                return read(dir.resolve("cgroup.events")).lines().anyMatch("populated 1"::equals);
             } catch (IOException e) {
                 return false;
             }

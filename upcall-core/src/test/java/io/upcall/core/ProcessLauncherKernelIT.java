@@ -89,4 +89,40 @@ class ProcessLauncherKernelIT {
                     .noneMatch(n -> n.startsWith("upcall-hotplug-" + ProcessHandle.current().pid() + "-"));
         }
     }
+
+    /** While Upcall closes, its workers are interrupted: NIO would give up on the cgroup's files, leaving it behind. */
+    @Test
+    void anInterruptedWorkerStillKillsWhatIsLeftAndRemovesTheCgroup() throws Exception {
+        ProgramCgroups.Probe probe = ProgramCgroups.probe();
+        assumeTrue(probe.cgroups() != null, "programs cannot get a cgroup of their own here: " + probe.unavailable());
+        ProgramCgroups.Group group = probe.cgroups().create();
+        Process sleeper = new ProcessBuilder("/bin/sleep", "30").start();
+        try {
+            group.add(sleeper.pid());
+            Thread.currentThread().interrupt();
+            assertThat(group.close()).as("processes it held").isEqualTo(1);
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+            assertThat(sleeper.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(group.dir()).doesNotExist();
+        } finally {
+            Thread.interrupted();
+            sleeper.destroyForcibly();
+        }
+    }
+
+    /** An Upcall that died (SIGKILL) left its empty cgroups: the next one removes them. */
+    @Test
+    void emptyCgroupsOfADeadUpcallAreRemoved() throws Exception {
+        ProgramCgroups.Probe first = ProgramCgroups.probe();
+        assumeTrue(first.cgroups() != null, "programs cannot get a cgroup of their own here: " + first.unavailable());
+        Path own = ProgramCgroups.ownCgroup(Files.readAllLines(Path.of("/proc/self/mountinfo")),
+                Files.readAllLines(Path.of("/proc/self/cgroup")));
+        Path stale = Files.createDirectory(own.resolve("upcall-hotplug-999999999-1")); // no such pid: above pid_max
+        try {
+            ProgramCgroups.probe();
+            assertThat(stale).doesNotExist();
+        } finally {
+            Files.deleteIfExists(stale);
+        }
+    }
 }
