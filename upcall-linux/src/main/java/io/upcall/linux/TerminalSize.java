@@ -16,13 +16,16 @@ public final class TerminalSize {
 
     private TerminalSize() {}
 
-    /** The width of the terminal on {@code fd} in columns, or 0 when {@code fd} is not a terminal or it does not say. */
+    /**
+     * The width of the terminal on {@code fd} in columns: 0 when it is a terminal that does not say (a serial line),
+     * -1 when {@code fd} is not a terminal at all (a pipe, a file).
+     */
     public static int columns(int fd) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Native.allocateErrno(call);
             MemorySegment ws = call.allocate(8, 2);
             if (Native.ioctl(errno, fd, TIOCGWINSZ, ws) != 0) {
-                return 0; // ENOTTY: a pipe or a file
+                return -1; // ENOTTY: a pipe or a file
             }
             return Short.toUnsignedInt(ws.get(JAVA_SHORT, WS_COL));
         }

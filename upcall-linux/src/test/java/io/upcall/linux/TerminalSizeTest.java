@@ -25,7 +25,7 @@ class TerminalSizeTest {
                 TerminalSizeTest.class.getName()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(out.strip()).isEqualTo("columns=0");
+        assertThat(out.strip()).isEqualTo("columns=-1");
     }
 
     @Test
