@@ -77,7 +77,7 @@ final class DevicesCommand implements Callable<Integer> {
             try {
                 loaded = RulesParser.parse(rules);
             } catch (RulesParser.RulesFileException e) {
-                err.println("upcall: " + e.getMessage());
+                err.println("upcall: " + Printable.escape(e.getMessage())); // quotes the file
                 err.flush();
                 return 2; // a usage error, as picocli's own
             }
@@ -107,7 +107,7 @@ final class DevicesCommand implements Callable<Integer> {
             HotplugRule rule = loaded.rules().get(i);
             String program = rule.run().getFirst();
             if (!Files.isExecutable(Path.of(program))) {
-                err.println("upcall: warning: rule " + (i + 1) + ": " + program + " is not an executable file (yet): "
+                err.println("upcall: warning: rule " + (i + 1) + ": " + Printable.escape(program) + " is not an executable file (yet): "
                         + "its runs will fail to start");
             }
         }

@@ -45,7 +45,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine(OutputStream out) {
         CommandLine cl = new CommandLine(new Main(out));
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-            line.getErr().println("upcall: " + ex.getMessage());
+            line.getErr().println("upcall: " + Printable.escape(ex.getMessage()));
             return 1;
         });
         return cl;

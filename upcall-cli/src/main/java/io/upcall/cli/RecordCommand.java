@@ -66,7 +66,7 @@ final class RecordCommand implements Callable<Integer> {
                 Upcall.Builder builder = Upcall.builder()
                         .processContext(false)
                         .rawTap(recorder)
-                        .errorHandler((where, e) -> err.println("upcall: " + where + ": " + e.getMessage()));
+                        .errorHandler((where, e) -> err.println("upcall: " + where + ": " + Printable.escape(e.getMessage())));
                 if (sources.contains("proc")) {
                     builder.proc(ProcOptions.defaults().withReceiveBuffer(buffer.receiveBuffer));
                 }
@@ -92,7 +92,7 @@ final class RecordCommand implements Callable<Integer> {
             }
             err.printf("upcall: recorded %d messages (%d events) to %s%n", recorder.packets(), recorder.events(), this.file);
         } catch (IOException e) {
-            err.println("upcall: cannot write " + file + ": " + e.getMessage());
+            err.println("upcall: cannot write " + Printable.escape(file + ": " + e.getMessage()));
             return 1;
         }
         return 0;

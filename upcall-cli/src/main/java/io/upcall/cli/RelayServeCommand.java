@@ -70,7 +70,7 @@ final class RelayServeCommand implements Callable<Integer> {
                     .errorHandler((where, error) -> log.accept("relay: " + where + ": " + error.getMessage()))
                     .start();
         } catch (LinuxException e) {
-            err.println("upcall: cannot listen to the proc connector: " + e.getMessage());
+            err.println("upcall: cannot listen to the proc connector: " + Printable.escape(e.getMessage()));
             return 1;
         }
         RelayServer server;
@@ -78,7 +78,7 @@ final class RelayServeCommand implements Callable<Integer> {
             server = RelayServer.start(socket.socket, relay, log);
         } catch (IOException e) {
             upcall.close();
-            err.println("upcall: cannot serve " + socket.socket + ": " + e.getMessage());
+            err.println("upcall: cannot serve " + Printable.escape(socket.socket + ": " + e.getMessage()));
             return 1;
         }
         upcall.warnings().forEach(w -> log.accept("upcall: warning: " + w));

@@ -60,10 +60,11 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             capture = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            err.println("upcall: " + file + ": no such file");
+            err.println("upcall: " + Printable.escape(file.toString()) + ": no such file");
             return 1;
         }
-        EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(Terminals.useColor(color)), count,
+        EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(Terminals.useColor(color),
+                Terminals.columns()), count,
                 () -> { });
         Subscriber stopping = (Event e, boolean end) -> {
             output.onEvent(e, false);
@@ -73,14 +74,14 @@ final class ReplayCommand implements Callable<Integer> {
         };
         CaptureReplay.Summary summary = CaptureReplay.replay(capture,
                 new CaptureReplay.Options(EventTypes.parse(events, spec.commandLine()), pid, tree, DeviceOptions.defaults()), stopping,
-                (where, e) -> err.println("upcall: " + where + ": " + e.getMessage()));
+                (where, e) -> err.println("upcall: " + where + ": " + Printable.escape(e.getMessage())));
         output.flush();
         if (summary.skipped() > 0) {
             err.println("upcall: skipped " + summary.skipped() + " of " + summary.packets()
                     + " packets: channels this version does not decode");
         }
         if (summary.error() != null) {
-            err.println("upcall: " + file + ": " + summary.error());
+            err.println("upcall: " + Printable.escape(file.toString()) + ": " + summary.error());
             return 1;
         }
         return 0;

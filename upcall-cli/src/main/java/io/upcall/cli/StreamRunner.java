@@ -51,7 +51,7 @@ final class StreamRunner {
             builder.tree(options.tree);
         }
         return run(builder, new Output(options.json, options.stop.count, options.stop.duration,
-                options.json ? null : new TableFormatter(Terminals.useColor(options.color))), "procs");
+                options.json ? null : new TableFormatter(Terminals.useColor(options.color), Terminals.columns())), "procs");
     }
 
     /** Starts {@code builder}'s sources and streams until --count, --duration, a signal or a closed pipe. */
@@ -72,9 +72,14 @@ final class StreamRunner {
             return 1;
         }
         for (String w : upcall.warnings()) {
-            err.println("upcall: warning: " + w);
+            err.println("upcall: warning: " + Printable.escape(w));
         }
         err.flush();
+        try {
+            output.flush(); // the table's header now: on a quiet machine the first event may be a while
+        } catch (IOException e) {
+            done.countDown(); // standard output is gone already
+        }
         try {
             if (settings.duration() != null) {
                 done.await(settings.duration().toMillis(), TimeUnit.MILLISECONDS);
@@ -93,7 +98,7 @@ final class StreamRunner {
             done.countDown();
             return;
         }
-        err.println("upcall: " + where + ": " + error.getMessage());
+        err.println("upcall: " + where + ": " + Printable.escape(error.getMessage()));
         err.flush();
     }
 }

@@ -56,13 +56,13 @@ final class TriggerCommand implements Callable<Integer> {
                     .toList();
         }
         if (dryRun) {
-            devices.forEach(d -> out.println(d.devpath() + (d.subsystem() != null ? " (" + d.subsystem() + ")" : "")));
+            devices.forEach(d -> out.println(Printable.escape(d.devpath() + (d.subsystem() != null ? " (" + d.subsystem() + ")" : ""))));
             out.flush();
             return 0;
         }
         long start = System.nanoTime();
         Coldplug.Result r = Coldplug.trigger(sys, devices, action, settle, timeout);
-        r.failed().forEach((devpath, why) -> err.println("upcall: " + devpath + ": " + why));
+        r.failed().forEach((devpath, why) -> err.println("upcall: " + Printable.escape(devpath + ": " + why)));
         String took = String.format("%.2f s", (System.nanoTime() - start) / 1e9);
         if (!r.unseen().isEmpty()) {
             err.println("upcall: triggered " + r.triggered().size() + " devices; " + r.unseen().size()
