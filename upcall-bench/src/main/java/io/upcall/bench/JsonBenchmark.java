@@ -1,8 +1,8 @@
 package io.upcall.bench;
 
 import io.upcall.core.JsonEventWriter;
-import io.upcall.core.ProcessEvent;
-import io.upcall.core.ProcessInfo;
+import io.upcall.core.proc.ProcessEvent;
+import io.upcall.core.proc.ProcessInfo;
 import io.upcall.protocol.cnproc.ProcEvent;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package io.upcall.cli;
 
-import io.upcall.core.ProcOptions;
+import io.upcall.core.proc.ProcOptions;
 import picocli.CommandLine.Option;
 
 /** {@code --rcvbuf}: the socket receive buffer, for every command that listens to the kernel. */

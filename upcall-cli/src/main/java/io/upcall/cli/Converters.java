@@ -63,7 +63,7 @@ final class Converters {
         public Integer convert(String value) {
             try {
                 int signal = io.upcall.linux.Signals.parse(value);
-                io.upcall.core.Relay.checkSignal(signal);
+                io.upcall.core.relay.Relay.checkSignal(signal);
                 return signal;
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());

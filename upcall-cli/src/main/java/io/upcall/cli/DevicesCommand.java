@@ -1,12 +1,8 @@
 package io.upcall.cli;
 
-import io.upcall.core.DeviceOptions;
-import io.upcall.core.HotplugRule;
-import io.upcall.core.HotplugRules;
 import io.upcall.core.Upcall;
+import io.upcall.core.device.DeviceOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -49,13 +45,8 @@ final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--env", description = "Print every property under each event (table output).")
     boolean env;
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "Hotplug rules (YAML): for each kernel uevent they match, "
-            + "run a program with the uevent in its environment; each outcome is an 'action' event in the stream.")
-    Path rules;
-
-    @Option(names = "--max-jobs", paramLabel = "N", description = "With --rules: programs running at once across devices "
-            + "(default: the file's max_jobs, else " + HotplugRules.DEFAULT_MAX_JOBS + ").")
-    Integer maxJobs;
+    @CommandLine.Mixin
+    RulesOption rules = new RulesOption();
 
     @CommandLine.Mixin
     StopOptions stop = new StopOptions();
@@ -70,46 +61,14 @@ final class DevicesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DeviceOptions options = new DeviceOptions(Set.copyOf(subsystems), devtype, Set.copyOf(actions), udev,
                 buffer.receiveBuffer);
-        Upcall.Builder builder = Upcall.builder().devices(options);
+        Upcall.Builder builder = Upcall.builder().source(options);
         PrintWriter err = spec.commandLine().getErr();
-        if (rules != null) {
-            HotplugRules loaded;
-            try {
-                loaded = RulesParser.parse(rules);
-            } catch (RulesParser.RulesFileException e) {
-                err.println("upcall: " + Printable.escape(e.getMessage())); // quotes the file
-                err.flush();
-                return 2; // a usage error, as picocli's own
-            }
-            builder.hotplug(withMaxJobs(loaded));
-            warnAboutMissingPrograms(loaded, err);
-        } else if (maxJobs != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-jobs goes with --rules FILE");
+        int usage = rules.apply(builder, spec.commandLine(), err);
+        if (usage != 0) {
+            return usage;
         }
-        return new StreamRunner(parent.out(), err).run(builder,
+        return new StreamRunner(err).print(builder, parent.out(),
                 new StreamRunner.Output(json, stop.count, stop.duration, json ? null
                         : new UdevStyleFormatter(Terminals.useColor(color), env, udev)), "devices");
-    }
-
-    private HotplugRules withMaxJobs(HotplugRules loaded) {
-        if (maxJobs == null) {
-            return loaded;
-        }
-        if (maxJobs <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-jobs must be positive, not " + maxJobs);
-        }
-        return loaded.withMaxJobs(maxJobs);
-    }
-
-    /** A program that is not there yet is not an error (it may be installed later), but it is worth a word. */
-    private static void warnAboutMissingPrograms(HotplugRules loaded, PrintWriter err) {
-        for (int i = 0; i < loaded.rules().size(); i++) {
-            HotplugRule rule = loaded.rules().get(i);
-            String program = rule.run().getFirst();
-            if (!Files.isExecutable(Path.of(program))) {
-                err.println("upcall: warning: rule " + (i + 1) + ": " + Printable.escape(program) + " is not an executable file (yet): "
-                        + "its runs will fail to start");
-            }
-        }
     }
 }

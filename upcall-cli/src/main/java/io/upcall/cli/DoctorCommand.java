@@ -1,17 +1,17 @@
 package io.upcall.cli;
 
-import io.upcall.core.Availability;
 import io.upcall.core.Upcall;
+import io.upcall.core.channel.Availability;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code upcall doctor}: one line per source, available or not and exactly why. */
+/** {@code upcall doctor}: one line per channel, available or not and exactly why. */
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Checks each source on this machine: one line per source, available or not, and exactly why.",
-                "Exit status 0 when every source is available, 1 otherwise.", ""})
+        description = {"Checks each channel on this machine: one line per channel, available or not, and exactly why.",
+                "Exit status 0 when every channel is available, 1 otherwise.", ""})
 final class DoctorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,8 +1,8 @@
 package io.upcall.cli;
 
-import io.upcall.core.Event;
 import io.upcall.core.JsonEventWriter;
-import io.upcall.core.Subscriber;
+import io.upcall.core.event.Event;
+import io.upcall.core.event.Subscriber;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ final class EventOutput implements Subscriber {
     private final JsonEventWriter json = new JsonEventWriter();
     private final StringBuilder text = new StringBuilder();
     private long written;
-    private boolean finished;
+    private volatile boolean finished;
 
     /**
      * @param table        the table's formatter, or null for JSON Lines

@@ -1,6 +1,6 @@
 package io.upcall.cli;
 
-import io.upcall.core.ProcEventType;
+import io.upcall.core.proc.ProcEventType;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

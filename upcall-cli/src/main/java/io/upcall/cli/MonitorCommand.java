@@ -1,10 +1,9 @@
 package io.upcall.cli;
 
-import io.upcall.core.DeviceOptions;
-import io.upcall.core.ProcOptions;
-import io.upcall.core.Relay;
-import io.upcall.core.RelayServer;
 import io.upcall.core.Upcall;
+import io.upcall.core.proc.ProcOptions;
+import io.upcall.core.relay.Relay;
+import io.upcall.core.relay.RelayServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code upcall monitor}: every available source, merged into one stream. */
 @Command(name = "monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Every available kernel source merged into one stream: process events (proc connector) and "
-                + "device events (uevents). A source the kernel refuses is left out with a warning.", ""},
+        description = {"Every available kernel channel merged into one stream (upcall doctor lists them): process events "
+                + "(proc connector), device events (uevents), ... A channel the kernel refuses is left out with a warning.", ""},
         footer = {"", "Examples:",
                 "  upcall monitor",
                 "  upcall monitor --json --duration 10s > events.jsonl",
@@ -33,15 +32,26 @@ final class MonitorCommand implements Callable<Integer> {
             + "stream runs; it relays the process events this stream shows.")
     boolean relay;
 
+    @Mixin
+    RulesOption rules = new RulesOption();
+
     @Option(names = "--relay-socket", paramLabel = "PATH", description = "The relay's control socket (default: ${DEFAULT-VALUE}).")
     Path relaySocket = RelayServer.DEFAULT_SOCKET;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = parent.spec.commandLine().getErr();
-        StreamRunner runner = new StreamRunner(parent.out(), err);
+        Upcall.Builder builder = Upcall.builder()
+                .allSources(stream.buffer.receiveBuffer)
+                .source(StreamRunner.procOptions(stream, ProcOptions.defaults()))
+                .skipUnavailable(true);
+        int usage = rules.apply(builder, parent.spec.commandLine(), err);
+        if (usage != 0) {
+            return usage;
+        }
+        StreamRunner runner = new StreamRunner(err);
         if (!relay) {
-            return runner.runProcs(stream, ProcOptions.defaults(), DeviceOptions.defaults());
+            return runner.print(builder, parent.out(), stream.output(), "monitor");
         }
         Relay forkRelay = Relay.create();
         RelayServer server;
@@ -52,8 +62,7 @@ final class MonitorCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            return runner.runProcs(stream, ProcOptions.defaults(), DeviceOptions.defaults(),
-                    Upcall.builder().subscribe(forkRelay));
+            return runner.print(builder.subscribe(forkRelay), parent.out(), stream.output(), "monitor");
         } finally {
             server.close();
         }

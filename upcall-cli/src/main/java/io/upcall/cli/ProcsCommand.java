@@ -1,7 +1,8 @@
 package io.upcall.cli;
 
-import io.upcall.core.ProcEventType;
-import io.upcall.core.ProcOptions;
+import io.upcall.core.Upcall;
+import io.upcall.core.proc.ProcEventType;
+import io.upcall.core.proc.ProcOptions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -33,7 +34,8 @@ final class ProcsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Set<ProcEventType> wanted = EventTypes.parse(events, parent.spec.commandLine());
-        return new StreamRunner(parent.out(), parent.spec.commandLine().getErr())
-                .runProcs(stream, ProcOptions.defaults().withEvents(wanted), null);
+        Upcall.Builder builder = Upcall.builder().source(StreamRunner.procOptions(stream,
+                ProcOptions.defaults().withEvents(wanted)));
+        return new StreamRunner(parent.spec.commandLine().getErr()).print(builder, parent.out(), stream.output(), "procs");
     }
 }

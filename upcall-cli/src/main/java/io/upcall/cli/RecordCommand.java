@@ -1,19 +1,18 @@
 package io.upcall.cli;
 
-import io.upcall.core.DeviceOptions;
-import io.upcall.core.PcapngRecorder;
-import io.upcall.core.ProcOptions;
 import io.upcall.core.Upcall;
-import io.upcall.linux.LinuxException;
+import io.upcall.core.capture.PcapngRecorder;
+import io.upcall.core.channel.Channel;
+import io.upcall.core.channel.ChannelOptions;
+import io.upcall.core.channel.Channels;
+import io.upcall.core.device.DeviceOptions;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +33,7 @@ final class RecordCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The pcapng file to write (replaced if it exists).")
     Path file;
 
-    @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Sources to record: proc, device (default: proc).")
+    @Option(names = "--sources", split = ",", paramLabel = "SOURCE", description = "Channels to record (default: proc); upcall doctor lists them.")
     List<String> sources = List.of("proc");
 
     @Option(names = "--udev", description = "With the device source, also udev's re-broadcast (group 2, libudev format).")
@@ -50,51 +49,48 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        List<Channel<?>> channels = new ArrayList<>();
         for (String s : sources) {
-            if (!s.equals("proc") && !s.equals("device")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown source '" + s
-                        + "'; this version records: proc, device");
-            }
+            channels.add(Channels.named(s).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown source '" + s + "'; this version records: " + Channels.names())));
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Terminals.onTerminationSignals(done::countDown);
+        StreamRunner runner = new StreamRunner(err);
         String version = new Main.Version().getVersion()[0];
-        try (OutputStream file = Files.newOutputStream(this.file);
-                PcapngRecorder recorder = new PcapngRecorder(file, version, stop.count == null ? 0 : stop.count, done::countDown)) {
-            Upcall upcall;
-            try {
-                Upcall.Builder builder = Upcall.builder()
-                        .processContext(false)
-                        .rawTap(recorder)
-                        .errorHandler((where, e) -> err.println("upcall: " + where + ": " + Printable.escape(e.getMessage())));
-                if (sources.contains("proc")) {
-                    builder.proc(ProcOptions.defaults().withReceiveBuffer(buffer.receiveBuffer));
-                }
-                if (sources.contains("device")) {
-                    DeviceOptions d = DeviceOptions.defaults();
-                    builder.devices(new DeviceOptions(d.subsystems(), d.devtype(), d.actions(), udev, buffer.receiveBuffer));
-                }
-                upcall = builder.start();
-            } catch (LinuxException e) {
-                err.println("upcall: cannot listen: " + e.getMessage());
-                return 1;
-            }
-            upcall.warnings().forEach(w -> err.println("upcall: warning: " + w));
-            err.flush();
-            try {
-                if (stop.duration != null) {
-                    done.await(stop.duration.toMillis(), TimeUnit.MILLISECONDS);
-                } else {
-                    done.await();
-                }
-            } finally {
-                upcall.close();
-            }
-            err.printf("upcall: recorded %d messages (%d events) to %s%n", recorder.packets(), recorder.events(), this.file);
+        PcapngRecorder recorder;
+        try {
+            recorder = new PcapngRecorder(Files.newOutputStream(file), version, stop.count == null ? 0 : stop.count,
+                    runner::stop);
         } catch (IOException e) {
-            err.println("upcall: cannot write " + Printable.escape(file + ": " + e.getMessage()));
+            err.println("upcall: cannot write " + Printable.escape(file.toString()) + ": " + IoReasons.reason(e));
             return 1;
         }
-        return 0;
+        Upcall.Builder builder = Upcall.builder().rawTap(recorder);
+        for (Channel<?> c : channels) {
+            ChannelOptions options = c.defaults().withReceiveBuffer(buffer.receiveBuffer);
+            builder.source(options instanceof DeviceOptions d ? d.withUdev(udev) : options);
+        }
+        int status = runner.run(builder, stop.duration, "record", new StreamRunner.Session() {
+            @Override
+            public int started(Upcall upcall) {
+                // A crash or a second kill loses at most the last second of the recording.
+                Thread.ofPlatform().daemon().name("upcall-record-flush").start(recorder::flushEverySecond);
+                return 0;
+            }
+        });
+        try {
+            recorder.close();
+        } catch (IOException e) {
+            err.printf("upcall: cannot write %s: %s; the file holds the first %d messages (%d events)%n",
+                    Printable.escape(file.toString()),
+                    IoReasons.reason(e), recorder.packets(), recorder.events());
+            err.flush();
+            return 1;
+        }
+        if (status == 0) {
+            err.printf("upcall: recorded %d messages (%d events) to %s%n", recorder.packets(), recorder.events(),
+                    Printable.escape(file.toString()));
+            err.flush();
+        }
+        return status;
     }
 }

@@ -1,6 +1,6 @@
 package io.upcall.cli;
 
-import io.upcall.core.RelayClient;
+import io.upcall.core.relay.RelayClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.function.Consumer;

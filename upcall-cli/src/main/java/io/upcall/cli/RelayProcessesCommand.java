@@ -1,7 +1,7 @@
 package io.upcall.cli;
 
-import io.upcall.core.RelayClient;
-import io.upcall.core.RelayRegistrant;
+import io.upcall.core.relay.RelayClient;
+import io.upcall.core.relay.RelayRegistrant;
 import io.upcall.linux.Signals;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,8 +1,7 @@
 package io.upcall.cli;
 
-import io.upcall.core.ProcEventType;
-import io.upcall.core.RelayClient;
-import io.upcall.core.RelayFilter;
+import io.upcall.core.relay.RelayClient;
+import io.upcall.core.relay.RelayFilter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,19 +1,17 @@
 package io.upcall.cli;
 
-import io.upcall.core.LossEvent;
-import io.upcall.core.ProcOptions;
-import io.upcall.core.Relay;
-import io.upcall.core.RelayRegistrant;
-import io.upcall.core.RelayServer;
 import io.upcall.core.Upcall;
-import io.upcall.linux.LinuxException;
+import io.upcall.core.event.ErrorHandler;
+import io.upcall.core.event.LossEvent;
+import io.upcall.core.proc.ProcOptions;
+import io.upcall.core.relay.Relay;
+import io.upcall.core.relay.RelayRegistrant;
+import io.upcall.core.relay.RelayServer;
 import io.upcall.linux.Signals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,54 +48,51 @@ final class RelayServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         Consumer<String> log = RelayCommands.log(err);
-        CountDownLatch done = new CountDownLatch(1);
-        Terminals.onTerminationSignals(done::countDown);
         Relay relay = Relay.create();
         relay.defaultSignal(signal);
-        Upcall upcall;
-        try {
-            // No /proc context and no batching pause: the relay wants the shortest fork-to-signal time.
-            upcall = Upcall.builder()
-                    .proc(ProcOptions.defaults().withReceiveBuffer(buffer.receiveBuffer))
-                    .processContext(false)
-                    .batchDelay(Duration.ZERO)
-                    .subscribe(relay)
-                    .subscribe((event, endOfBatch) -> {
-                        if (event instanceof LossEvent loss) {
-                            log.accept("relay: warning: " + lossText(loss) + "; forks in it were not relayed");
-                        }
-                    })
-                    .errorHandler((where, error) -> log.accept("relay: " + where + ": " + error.getMessage()))
-                    .start();
-        } catch (LinuxException e) {
-            err.println("upcall: cannot listen to the proc connector: " + Printable.escape(e.getMessage()));
-            return 1;
-        }
-        RelayServer server;
-        try {
-            server = RelayServer.start(socket.socket, relay, log);
-        } catch (IOException e) {
-            upcall.close();
-            err.println("upcall: cannot serve " + Printable.escape(socket.socket + ": " + e.getMessage()));
-            return 1;
-        }
-        upcall.warnings().forEach(w -> log.accept("upcall: warning: " + w));
-        log.accept("relay: serving " + server.path() + "; default signal " + Signals.name(signal) + " (" + signal + ")");
-        try {
-            if (duration != null) {
-                done.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                done.await();
+        // No /proc context and no batching pause: the relay wants the shortest fork-to-signal time.
+        Upcall.Builder builder = Upcall.builder()
+                .source(ProcOptions.defaults().withReceiveBuffer(buffer.receiveBuffer).withProcessContext(false))
+                .batchDelay(Duration.ZERO)
+                .subscribe(relay)
+                .subscribe((event, endOfBatch) -> {
+                    if (event instanceof LossEvent loss) {
+                        log.accept("relay: warning: " + lossText(loss) + "; forks in it were not relayed");
+                    }
+                });
+        return new StreamRunner(err).run(builder, duration, "relay serve", new StreamRunner.Session() {
+            private RelayServer server;
+
+            @Override
+            public ErrorHandler errors() {
+                return (where, error) -> log.accept("relay: " + where + ": " + error.getMessage());
             }
-        } finally {
-            server.close();
-            for (RelayRegistrant r : relay.registrants()) {
-                log.accept("relay: pid " + r.pid() + " (" + r.comm() + "): " + r.sent() + " signals sent, " + r.failed()
-                        + " failed");
+
+            @Override
+            public int started(Upcall upcall) {
+                try {
+                    server = RelayServer.start(socket.socket, relay, log);
+                } catch (IOException e) {
+                    err.println("upcall: cannot serve " + Printable.escape(socket.socket + ": " + e.getMessage()));
+                    return 1;
+                }
+                log.accept("relay: serving " + server.path() + "; default signal " + Signals.name(signal) + " (" + signal
+                        + ")");
+                return 0;
             }
-            upcall.close();
-        }
-        return 0;
+
+            @Override
+            public void closed() throws InterruptedException {
+                if (server == null) {
+                    return;
+                }
+                server.close();
+                for (RelayRegistrant r : relay.registrants()) {
+                    log.accept("relay: pid " + r.pid() + " (" + r.comm() + "): " + r.sent() + " signals sent, " + r.failed()
+                            + " failed");
+                }
+            }
+        });
     }
 
     static String lossText(LossEvent loss) {

@@ -1,6 +1,6 @@
 package io.upcall.cli;
 
-import io.upcall.core.RelayServer;
+import io.upcall.core.relay.RelayServer;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

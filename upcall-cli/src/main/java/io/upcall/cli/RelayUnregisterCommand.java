@@ -1,6 +1,6 @@
 package io.upcall.cli;
 
-import io.upcall.core.RelayClient;
+import io.upcall.core.relay.RelayClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,18 +1,17 @@
 package io.upcall.cli;
 
-import io.upcall.core.CaptureReplay;
-import io.upcall.core.DeviceOptions;
-import io.upcall.core.Event;
-import io.upcall.core.Subscriber;
+import io.upcall.core.Upcall;
+import io.upcall.core.capture.CaptureReplay;
+import io.upcall.core.proc.ProcOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,32 +49,45 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
     Long count;
 
+    @Mixin
+    RulesOption rules = new RulesOption();
+
+    @Option(names = "--run-actions", description = "With --rules: really run the rules' programs on the capture's uevents "
+            + "(a replay runs nothing unless asked).")
+    boolean runActions;
+
     @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
     StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (rules.rules != null && !runActions) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rules in a replay runs programs on recorded "
+                    + "uevents: add --run-actions to mean it");
+        }
+        if (runActions && rules.rules == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--run-actions goes with --rules FILE");
+        }
         byte[] capture;
         try {
             capture = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            err.println("upcall: " + Printable.escape(file.toString()) + ": no such file");
+        } catch (IOException e) {
+            err.println("upcall: cannot read " + Printable.escape(file.toString()) + ": " + IoReasons.reason(e));
             return 1;
         }
+        ProcOptions proc = ProcOptions.defaults().withEvents(EventTypes.parse(events, spec.commandLine()))
+                .withProcessContext(false).withPid(pid).withTree(tree);
+        Upcall.Builder builder = Upcall.builder().allSources(0).source(proc);
+        int usage = rules.apply(builder, spec.commandLine(), err);
+        if (usage != 0) {
+            return usage;
+        }
         EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(Terminals.useColor(color),
-                Terminals.columns()), count,
-                () -> { });
-        Subscriber stopping = (Event e, boolean end) -> {
-            output.onEvent(e, false);
-            if (output.finished()) {
-                throw new CaptureReplay.StopReplay();
-            }
-        };
-        CaptureReplay.Summary summary = CaptureReplay.replay(capture,
-                new CaptureReplay.Options(EventTypes.parse(events, spec.commandLine()), pid, tree, DeviceOptions.defaults()), stopping,
-                (where, e) -> err.println("upcall: " + where + ": " + Printable.escape(e.getMessage())));
-        output.flush();
+                Terminals.columns()), count, () -> { });
+        CaptureReplay.Summary summary = builder.subscribe(output)
+                .errorHandler((where, e) -> err.println("upcall: " + where + ": " + Printable.escape(e.getMessage())))
+                .replay(capture, output::finished);
         if (summary.skipped() > 0) {
             err.println("upcall: skipped " + summary.skipped() + " of " + summary.packets()
                     + " packets: channels this version does not decode");

@@ -1,7 +1,7 @@
 package io.upcall.cli;
 
-import io.upcall.core.HotplugRule;
-import io.upcall.core.HotplugRules;
+import io.upcall.core.hotplug.HotplugRule;
+import io.upcall.core.hotplug.HotplugRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

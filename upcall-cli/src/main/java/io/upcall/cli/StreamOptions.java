@@ -31,4 +31,10 @@ final class StreamOptions {
     ColorMode color = ColorMode.auto;
 
     enum ColorMode { auto, always, never }
+
+    /** How the stream is printed and when it ends. */
+    StreamRunner.Output output() {
+        return new StreamRunner.Output(json, stop.count, stop.duration,
+                json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns()));
+    }
 }

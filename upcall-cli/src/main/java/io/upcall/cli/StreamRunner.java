@@ -1,8 +1,8 @@
 package io.upcall.cli;
 
-import io.upcall.core.DeviceOptions;
-import io.upcall.core.ProcOptions;
 import io.upcall.core.Upcall;
+import io.upcall.core.event.ErrorHandler;
+import io.upcall.core.proc.ProcOptions;
 import io.upcall.linux.LinuxException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,58 +12,82 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one stream to its end: starts Upcall with the options, writes events (table or JSON Lines) to
- * standard output, and stops cleanly on {@code --count}, {@code --duration}, SIGINT, SIGTERM or a closed
- * pipe, exiting 0 after the sources have unsubscribed and the output is flushed.
+ * The one lifecycle of every streaming command ({@code monitor}, {@code procs}, {@code devices}, {@code record},
+ * {@code relay serve}): start the channels, say the warnings, run until {@code --count}, {@code --duration},
+ * SIGINT, SIGTERM, SIGHUP or a closed pipe, then close: channels unsubscribed, output flushed, exit 0.
  */
 final class StreamRunner {
-    private final OutputStream out;
     private final PrintWriter err;
     private final CountDownLatch done = new CountDownLatch(1);
 
-    /** Output settings every streaming command has. */
+    /** Output settings every event-printing command has. */
     record Output(boolean json, Long count, Duration duration, TableFormatter table) {}
 
-    StreamRunner(OutputStream out, PrintWriter err) {
-        this.out = out;
+    /** What a command does around its stream. */
+    interface Session {
+        /** Where failures that do not stop the stream go; null: printed as {@code upcall: WHERE: WHY}. */
+        default ErrorHandler errors() {
+            return null;
+        }
+
+        /** After the channels started, before waiting; a non-zero exit status ends the stream at once (after close). */
+        default int started(Upcall upcall) throws IOException {
+            return 0;
+        }
+
+        /** Last, after the stream closed. */
+        default void closed() throws IOException, InterruptedException {}
+    }
+
+    StreamRunner(PrintWriter err) {
         this.err = err;
     }
 
-    /** {@code procs} and {@code monitor}: the process options, then {@link #run(Upcall.Builder, Output, String)}. */
-    int runProcs(StreamOptions options, ProcOptions proc, DeviceOptions devices) throws InterruptedException {
-        return runProcs(options, proc, devices, Upcall.builder());
+    /** Ends the stream (from a subscriber that has seen enough, a recorder whose file is full). */
+    void stop() {
+        done.countDown();
     }
 
-    /** As above, on a builder the caller already gave subscribers of its own (the relay in {@code monitor --relay}). */
-    int runProcs(StreamOptions options, ProcOptions proc, DeviceOptions devices, Upcall.Builder builder)
-            throws InterruptedException {
-        builder
-                .proc(proc.withReceiveBuffer(options.buffer.receiveBuffer))
-                .processContext(!options.noProcess)
-                .ancestors(options.ancestors);
-        if (devices != null) {
-            builder.devices(devices).skipUnavailable(true);
-        }
+    /** {@code procs} and {@code monitor}: the stream options on top of {@code base}. */
+    static ProcOptions procOptions(StreamOptions options, ProcOptions base) {
+        ProcOptions proc = base.withReceiveBuffer(options.buffer.receiveBuffer)
+                .withProcessContext(!options.noProcess)
+                .withAncestors(options.ancestors);
         if (options.pid != null) {
-            builder.pid(options.pid);
+            proc = proc.withPid(options.pid);
         }
         if (options.tree != null) {
-            builder.tree(options.tree);
+            proc = proc.withTree(options.tree);
         }
-        return run(builder, new Output(options.json, options.stop.count, options.stop.duration,
-                options.json ? null : new TableFormatter(Terminals.useColor(options.color), Terminals.columns())), "procs");
+        return proc;
     }
 
-    /** Starts {@code builder}'s sources and streams until --count, --duration, a signal or a closed pipe. */
-    int run(Upcall.Builder builder, Output settings, String command) throws InterruptedException {
+    /** Streams {@code builder}'s events to {@code out}, as the table or JSON Lines. */
+    int print(Upcall.Builder builder, OutputStream out, Output settings, String command) throws InterruptedException {
+        EventOutput output = new EventOutput(out, settings.table(), settings.count(), this::stop);
+        return run(builder.subscribe(output), settings.duration(), command, new Session() {
+            @Override
+            public int started(Upcall upcall) {
+                try {
+                    output.flush(); // the table's header now: on a quiet machine the first event may be a while
+                } catch (IOException e) {
+                    stop(); // standard output is gone already (`| head`): end quietly, as onError does
+                }
+                return 0;
+            }
+        });
+    }
+
+    /** Starts {@code builder}'s channels and runs until the stream ends; see the class comment. */
+    int run(Upcall.Builder builder, Duration duration, String command, Session session) throws InterruptedException {
         // First thing: a signal during start-up must also end the stream cleanly, not kill the JVM.
-        Terminals.onTerminationSignals(done::countDown);
-        EventOutput output = new EventOutput(out, settings.table(), settings.count(), done::countDown);
+        Terminals.onTerminationSignals(this::stop);
+        ErrorHandler errors = session.errors();
         Upcall upcall;
         try {
-            upcall = builder.subscribe(output).errorHandler(this::onError).start();
+            upcall = builder.errorHandler(errors != null ? errors : this::onError).start();
         } catch (LinuxException e) {
-            err.println("upcall: cannot listen: " + e.getMessage());
+            err.println("upcall: cannot listen: " + Printable.escape(e.getMessage()));
             if (e.isPermissionDenied()) {
                 err.println("upcall: on this kernel that needs root (CAP_NET_ADMIN); try: sudo bin/upcall " + command
                         + "   (upcall doctor tells more)");
@@ -75,27 +99,40 @@ final class StreamRunner {
             err.println("upcall: warning: " + Printable.escape(w));
         }
         err.flush();
+        int status = 0;
         try {
-            output.flush(); // the table's header now: on a quiet machine the first event may be a while
-        } catch (IOException e) {
-            done.countDown(); // standard output is gone already
-        }
-        try {
-            if (settings.duration() != null) {
-                done.await(settings.duration().toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                done.await();
+            status = session.started(upcall);
+            if (status == 0) {
+                await(duration);
             }
+        } catch (IOException e) {
+            err.println("upcall: " + e.getMessage());
+            status = 1;
         } finally {
             upcall.close();
         }
-        return 0;
+        try {
+            session.closed();
+        } catch (IOException e) {
+            err.println("upcall: " + e.getMessage());
+            status = 1;
+        }
+        err.flush();
+        return status;
+    }
+
+    private void await(Duration duration) throws InterruptedException {
+        if (duration != null) {
+            done.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            done.await();
+        }
     }
 
     private void onError(String where, Throwable error) {
         if (error instanceof IOException && where.startsWith("subscriber")) {
             // Standard output went away (`| head`): end the stream quietly, as cat does.
-            done.countDown();
+            stop();
             return;
         }
         err.println("upcall: " + where + ": " + Printable.escape(error.getMessage()));

@@ -1,16 +1,7 @@
 package io.upcall.cli;
 
-import io.upcall.core.ActionEvent;
-import io.upcall.core.DeviceEvent;
-import io.upcall.core.Event;
-import io.upcall.core.GapEvent;
-import io.upcall.core.LossEvent;
-import io.upcall.core.MalformedEvent;
-import io.upcall.core.ProcessEvent;
-import io.upcall.core.ProcessInfo;
-import io.upcall.core.RejectedEvent;
-import io.upcall.linux.Signals;
-import io.upcall.protocol.cnproc.ProcEvent;
+import io.upcall.core.event.Event;
+import io.upcall.core.event.TableRow;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.function.IntSupplier;
@@ -55,75 +46,20 @@ class TableFormatter {
     }
 
     String format(Event event) {
-        String time = TIME.format(event.time());
-        return switch (event) {
-            case ProcessEvent pe -> row(time, pe);
-            case DeviceEvent de -> line(time, CYAN, de.uevent().action(), "", de.uevent().subsystem() == null ? ""
-                    : de.uevent().subsystem(), de.uevent().devpath());
-            case GapEvent g -> line(time, YELLOW, "gap", "", g.channel() + " seqnum " + g.first() + ".." + g.last(), g.reason());
-            case LossEvent l -> line(time, RED, "LOSS", "", (l.count() >= 0 ? l.count() + " events" : "events") + " lost on "
-                    + l.channel() + ": " + l.reason(), "");
-            case RejectedEvent r -> line(time, MAGENTA, "rejected", "", r.channel() + ": " + r.reason(), "");
-            case MalformedEvent m -> line(time, MAGENTA, "malformed", "", m.channel() + " " + m.kind() + " at byte "
-                    + m.offset() + ": " + m.reason(), "");
-            case ActionEvent a -> line(time, a.succeeded() ? GREEN : RED, "action", a.pid() >= 0 ? a.pid() : "",
-                    "rule " + a.rule() + ": " + outcome(a), String.join(" ", a.argv()) + "  (" + a.action() + " "
-                    + a.devpath() + ")" + (a.error() != null ? ": " + a.error() : ""));
+        TableRow row = event.tableRow();
+        return line(TIME.format(event.time()), color(row.tone()), row.event(), row.id(), row.info(), row.about());
+    }
+
+    private static String color(TableRow.Tone tone) {
+        return switch (tone) {
+            case BEGIN -> GREEN;
+            case END -> YELLOW;
+            case CHANGE -> BLUE;
+            case NOTICE -> MAGENTA;
+            case ALERT -> RED;
+            case DEVICE -> CYAN;
+            case FAINT -> DIM;
         };
-    }
-
-    /** How a hotplug rule's program ended, in a few words. */
-    private static String outcome(ActionEvent a) {
-        String how = a.error() != null && a.pid() < 0 ? "not started"
-                : a.signal() != null ? a.signal()
-                : a.exitStatus() >= 0 ? "status " + a.exitStatus() : "?";
-        return (a.timedOut() ? "timed out, " : "") + how + ", " + a.duration().toMillis() + " ms";
-    }
-
-    private String row(String time, ProcessEvent pe) {
-        String process = describe(pe.process());
-        return switch (pe.kernel()) {
-            case ProcEvent.Fork f -> f.thread()
-                    ? line(time, DIM, "clone", f.childPid(), "thread of " + f.childTgid(), process)
-                    : line(time, GREEN, "fork", f.childTgid(), "parent " + f.parentTgid(), process);
-            case ProcEvent.Exec e -> line(time, BLUE, "exec", e.tgid(), "", process);
-            case ProcEvent.Exit e -> line(time, e.exitedNormally() && e.status() == 0 ? YELLOW : RED,
-                    e.pid() == e.tgid() ? "exit" : "thr-exit", e.pid(), exitInfo(e), process);
-            case ProcEvent.Uid u -> line(time, MAGENTA, "uid", u.tgid(), "ruid " + Integer.toUnsignedString(u.ruid())
-                    + " euid " + Integer.toUnsignedString(u.euid()), process);
-            case ProcEvent.Gid g -> line(time, MAGENTA, "gid", g.tgid(), "rgid " + Integer.toUnsignedString(g.rgid())
-                    + " egid " + Integer.toUnsignedString(g.egid()), process);
-            case ProcEvent.Sid s -> line(time, MAGENTA, "sid", s.tgid(), "new session", process);
-            case ProcEvent.Comm c -> line(time, BLUE, "comm", c.pid(), "-> " + c.comm(), process);
-            case ProcEvent.Ptrace p -> line(time, MAGENTA, "ptrace", p.tgid(), p.tracerPid() != 0
-                    ? "traced by " + p.tracerTgid() : "detached", process);
-            case ProcEvent.Coredump c -> line(time, RED, "coredump", c.tgid(), "parent " + c.parentTgid(), process);
-            case ProcEvent.Ack a -> line(time, DIM, "ack", "", "err " + a.err(), process);
-        };
-    }
-
-    private static String exitInfo(ProcEvent.Exit e) {
-        if (e.exitedNormally()) {
-            return "status " + e.status();
-        }
-        return Signals.name(e.termSignal()) + (e.coreDumped() ? " (core dumped)" : "");
-    }
-
-    /** The command line (or {@code [comm]}), the user when not root, and the ancestors when asked for: parent first. */
-    private static String describe(ProcessInfo p) {
-        if (p == null) {
-            return "";
-        }
-        StringBuilder what = new StringBuilder(p.cmdline() != null ? p.cmdline() : p.comm() != null ? "[" + p.comm() + "]" : "");
-        if (p.user() != null && p.uid() != 0) {
-            what.append("  (").append(p.user()).append(')');
-        }
-        String sep = "  < ";
-        for (ProcessInfo.Ancestor a : p.ancestors()) {
-            what.append(sep).append(a.comm()).append('(').append(a.pid()).append(')');
-            sep = " < ";
-        }
-        return what.toString();
     }
 
     /** One row. The event, the info and the process are escaped here, once, whatever they hold. */

@@ -18,6 +18,9 @@ final class Terminals {
         };
     }
 
+    /** How soon after the second signal a third one aborts the clean stop. */
+    private static final long ABORT_WINDOW_NANOS = 3_000_000_000L;
+
     /**
      * The width of the terminal that standard output goes to ({@code TIOCGWINSZ}, as {@code stty size}; else
      * {@code $COLUMNS}), kept up to date on SIGWINCH; 0 when standard output is a pipe or a file, so that lines stay
@@ -50,23 +53,35 @@ final class Terminals {
     }
 
     /**
-     * Runs {@code stop} on the first SIGINT or SIGTERM, so the stream ends cleanly (flushed, unsubscribed,
-     * exit 0); a second one exits at once with the conventional status.
+     * Runs {@code stop} on the first SIGINT, SIGTERM or SIGHUP, so the stream ends cleanly (flushed, unsubscribed,
+     * exit 0). A second signal does not abort that: {@code timeout -s INT} and a terminal's Ctrl-C signal the whole
+     * process group, so one press often arrives twice. A third within three seconds of the second exits at once,
+     * saying so, with the conventional status.
      */
     static void onTerminationSignals(Runnable stop) {
-        for (String name : new String[] {"INT", "TERM"}) {
-            Signal.handle(new Signal(name), new sun.misc.SignalHandler() {
-                private boolean seen;
+        sun.misc.SignalHandler handler = new sun.misc.SignalHandler() {
+            private int seen;
+            private long secondAt;
 
-                @Override
-                public synchronized void handle(Signal signal) {
-                    if (seen) {
-                        Runtime.getRuntime().halt(128 + signal.getNumber());
-                    }
-                    seen = true;
+            @Override
+            public synchronized void handle(Signal signal) {
+                seen++;
+                if (seen == 1) {
                     stop.run();
+                } else if (seen == 2) {
+                    secondAt = System.nanoTime();
+                    System.err.println("upcall: stopping cleanly; another signal within 3 s exits without flushing");
+                } else if (System.nanoTime() - secondAt < ABORT_WINDOW_NANOS) {
+                    System.err.println("upcall: SIG" + signal.getName() + " again: exiting without a clean stop");
+                    Runtime.getRuntime().halt(128 + signal.getNumber());
+                } else {
+                    secondAt = System.nanoTime();
+                    seen = 2;
                 }
-            });
+            }
+        };
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
+            Signal.handle(new Signal(name), handler);
         }
     }
 }

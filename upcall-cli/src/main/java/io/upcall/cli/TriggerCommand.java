@@ -1,6 +1,6 @@
 package io.upcall.cli;
 
-import io.upcall.core.Coldplug;
+import io.upcall.core.coldplug.Coldplug;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

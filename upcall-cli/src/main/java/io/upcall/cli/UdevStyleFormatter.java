@@ -1,7 +1,7 @@
 package io.upcall.cli;
 
-import io.upcall.core.DeviceEvent;
-import io.upcall.core.Event;
+import io.upcall.core.device.DeviceEvent;
+import io.upcall.core.event.Event;
 import io.upcall.protocol.uevent.Uevent;
 import java.util.Map;
 

@@ -2,15 +2,15 @@ package io.upcall.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upcall.core.ActionEvent;
-import io.upcall.core.DeviceEvent;
-import io.upcall.core.Event;
 import io.upcall.core.JsonEventWriter;
-import io.upcall.core.MalformedEvent;
-import io.upcall.core.ProcessEvent;
-import io.upcall.core.ProcessInfo;
-import io.upcall.core.RelayFilter;
-import io.upcall.core.RelayRegistrant;
+import io.upcall.core.device.DeviceEvent;
+import io.upcall.core.event.Event;
+import io.upcall.core.event.MalformedEvent;
+import io.upcall.core.hotplug.ActionEvent;
+import io.upcall.core.proc.ProcessEvent;
+import io.upcall.core.proc.ProcessInfo;
+import io.upcall.core.relay.RelayFilter;
+import io.upcall.core.relay.RelayRegistrant;
 import io.upcall.protocol.cnproc.ProcEvent;
 import io.upcall.protocol.uevent.Uevent;
 import java.io.PrintWriter;

@@ -3,8 +3,8 @@ package io.upcall.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.upcall.core.HotplugRule;
-import io.upcall.core.HotplugRules;
+import io.upcall.core.hotplug.HotplugRule;
+import io.upcall.core.hotplug.HotplugRules;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

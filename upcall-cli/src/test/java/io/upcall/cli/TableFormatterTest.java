@@ -2,9 +2,9 @@ package io.upcall.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upcall.core.ActionEvent;
-import io.upcall.core.ProcessEvent;
-import io.upcall.core.ProcessInfo;
+import io.upcall.core.hotplug.ActionEvent;
+import io.upcall.core.proc.ProcessEvent;
+import io.upcall.core.proc.ProcessInfo;
 import io.upcall.protocol.cnproc.ProcEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

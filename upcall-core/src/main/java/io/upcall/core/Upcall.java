@@ -1,43 +1,60 @@
 package io.upcall.core;
 
+import io.upcall.core.capture.CaptureReplay;
+import io.upcall.core.channel.CaptureLink;
+import io.upcall.core.channel.Channel;
+import io.upcall.core.channel.ChannelOptions;
+import io.upcall.core.channel.Channels;
+import io.upcall.core.channel.DecodeContext;
+import io.upcall.core.channel.EventStage;
+import io.upcall.core.channel.LiveChannel;
+import io.upcall.core.channel.RawTap;
+import io.upcall.core.channel.StreamContext;
+import io.upcall.core.channel.WallClock;
+import io.upcall.core.event.ErrorHandler;
+import io.upcall.core.event.Reaction;
+import io.upcall.core.event.Subscriber;
+import io.upcall.core.pipeline.LiveContext;
+import io.upcall.core.pipeline.Pipeline;
 import io.upcall.linux.LinuxException;
 import io.upcall.linux.NetlinkSocket;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
- * The entry point: choose sources, subscribe, start; close to stop. For example:
+ * The entry point: choose channels, subscribe, start; close to stop. For example:
  * <pre>{@code
  * try (Upcall upcall = Upcall.builder()
- *         .proc(ProcOptions.defaults())
+ *         .source(ProcOptions.defaults())
  *         .subscribe((event, endOfBatch) -> System.out.println(event))
  *         .start()) {
  *     Thread.sleep(10_000);
  * }
  * }</pre>
- * Events reach subscribers on one dispatch thread, in the order the sources produced them. Closing
- * stops the sources (unsubscribing from the kernel), delivers what was already queued, then calls
- * each subscriber's {@link Subscriber#onClose()}.
+ * Events reach subscribers on one dispatch thread, in the order the channels produced them. Closing
+ * stops the channels (unsubscribing from the kernel), delivers what was already queued, then calls
+ * each subscriber's {@link Subscriber#onClose()}. The same builder replays a capture instead
+ * ({@link Builder#replay}), through the same decoders, stages and subscribers.
  */
 public final class Upcall implements AutoCloseable {
     private final Pipeline pipeline;
-    private final ProcConnectorSource proc;
-    private final UeventSource devices;
-    private final HotplugRunner hotplug;
+    private final Map<String, LiveChannel> channels;
+    private final List<Reaction> reactions;
     private final List<String> warnings;
     private boolean closed;
 
-    private Upcall(Pipeline pipeline, ProcConnectorSource proc, UeventSource devices, HotplugRunner hotplug,
-            List<String> warnings) {
+    private Upcall(Pipeline pipeline, Map<String, LiveChannel> channels, List<Reaction> reactions, List<String> warnings) {
         this.pipeline = pipeline;
-        this.proc = proc;
-        this.devices = devices;
-        this.hotplug = hotplug;
+        this.channels = channels;
+        this.reactions = reactions;
         this.warnings = warnings;
     }
 
@@ -50,19 +67,14 @@ public final class Upcall implements AutoCloseable {
         return List.copyOf(warnings);
     }
 
-    /** The proc connector socket's receive buffer, as the kernel reports it; 0 without a proc source. */
-    public int procReceiveBuffer() {
-        return proc != null ? proc.receiveBuffer() : 0;
-    }
-
-    /** True when the kernel filters proc event types for this listener. */
-    public boolean procKernelFilter() {
-        return proc != null && proc.kernelFilter();
+    /** The channel of that name as it runs, if it started. */
+    public Optional<LiveChannel> channel(String name) {
+        return Optional.ofNullable(channels.get(name));
     }
 
     /**
-     * Stops the sources, delivers what they queued, and ends the stream. Safe to call more than once;
-     * from a subscriber (the dispatch thread) it stops the sources and returns without waiting. Waits
+     * Stops the channels, delivers what they queued, and ends the stream. Safe to call more than once;
+     * from a subscriber (the dispatch thread) it stops the channels and returns without waiting. Waits
      * at most ten seconds for subscribers to drain (a subscriber blocked on its output must not hang
      * the caller); see {@link #close(Duration)}.
      */
@@ -72,9 +84,9 @@ public final class Upcall implements AutoCloseable {
     }
 
     /**
-     * Like {@link #close()}, waiting at most {@code patience} for the subscribers to drain. With hotplug rules,
-     * the last device events still reach the rules first; programs already running get {@code patience} to
-     * finish, then are stopped (SIGTERM, then SIGKILL), and actions not yet started are reported as loss.
+     * Like {@link #close()}, waiting at most {@code patience} for the subscribers to drain. Reactions (hotplug rules)
+     * see the last events first; programs already running get {@code patience} to finish, then are stopped, and
+     * actions not yet started are reported as loss.
      * @return true when every queued event was delivered and subscribers were closed in time
      */
     public synchronized boolean close(Duration patience) throws InterruptedException {
@@ -82,106 +94,64 @@ public final class Upcall implements AutoCloseable {
             return true;
         }
         closed = true;
-        if (proc != null) {
-            proc.close();
+        for (LiveChannel c : channels.values()) {
+            c.close();
         }
-        if (devices != null) {
-            devices.close();
-        }
-        if (hotplug != null) {
-            long deadline = System.nanoTime() + patience.toNanos();
-            hotplug.close(deadline, pipeline.sync(patience));
-        }
+        Builder.closeReactions(reactions, pipeline, patience);
         return pipeline.close(patience);
     }
 
-    /** Whether each source works on this machine, and why not: what {@code upcall doctor} prints. */
-    public static List<Availability> checkSources() {
-        return List.of(ProcConnectorProbe.check(KernelVersion.running()), UeventProbe.check());
+    /** Whether each registered channel works on this machine, and why not: what {@code upcall doctor} prints. */
+    public static List<io.upcall.core.channel.Availability> checkSources() {
+        return Channels.all().stream().map(Channel::probe).toList();
     }
 
     /** Configures an {@link Upcall}. */
     public static final class Builder {
-        private ProcOptions proc;
-        private boolean processContext = true;
-        private boolean ancestors;
-        private int pid = ProcessStage.NONE;
-        private int tree = ProcessStage.NONE;
-        private boolean includeSelf;
+        /** The default pause after a partial batch; {@code -Dupcall.batchDelayNanos} sets another (BENCHMARKS.md). */
+        private static final long DEFAULT_BATCH_DELAY_NANOS = Long.getLong("upcall.batchDelayNanos", 2_000_000L);
+
+        /** By channel name: options given twice for one channel replace each other, whichever instance made them. */
+        private final Map<String, ChannelOptions> sources = new LinkedHashMap<>();
         private int queueCapacity = 65_536;
         private final List<Subscriber> subscribers = new ArrayList<>();
+        private final List<Reaction> reactions = new ArrayList<>();
         private ErrorHandler errors = ErrorHandler.logging();
         private Clock clock = Clock.systemUTC();
         private RawTap tap;
-        private DeviceOptions devices;
         private boolean skipUnavailable;
-        private long batchDelayNanos = NetlinkReader.DEFAULT_BATCH_DELAY_NANOS;
-        private HotplugRules hotplug;
+        private long batchDelayNanos = DEFAULT_BATCH_DELAY_NANOS;
 
         private Builder() {}
 
-        /** Listens to the proc connector (fork, exec, exit, ...). */
-        public Builder proc(ProcOptions options) {
-            this.proc = Objects.requireNonNull(options);
-            return this;
-        }
-
-        /** Listens to uevents (device hotplug and the kernel events layer). */
-        public Builder devices(DeviceOptions options) {
-            this.devices = Objects.requireNonNull(options);
-            return this;
-        }
-
         /**
-         * Runs {@code rules} on the kernel's uevents (those the {@link #devices} options keep): each match runs
-         * its program, and its outcome is an {@link ActionEvent} in the stream. Needs {@link #devices}.
+         * Listens to the channel these options are for ({@code ProcOptions}, {@code DeviceOptions}, ...); given again
+         * for the same channel, the later options replace the earlier.
          */
-        public Builder hotplug(HotplugRules rules) {
-            this.hotplug = Objects.requireNonNull(rules);
+        public Builder source(ChannelOptions options) {
+            sources.put(options.channel().name(), Objects.requireNonNull(options));
+            return this;
+        }
+
+        /** Listens to every registered channel, each with its default options and {@code receiveBuffer} bytes. */
+        public Builder allSources(int receiveBuffer) {
+            for (Channel<?> c : Channels.all()) {
+                source(c.defaults().withReceiveBuffer(receiveBuffer));
+            }
             return this;
         }
 
         /**
-         * Whether a chosen source the kernel refuses is left out with a warning (what {@code upcall monitor}
-         * wants: every source that works) instead of failing {@link #start()}; at least one must start.
+         * Whether a chosen channel the kernel refuses is left out with a warning (what {@code upcall monitor}
+         * wants: every channel that works) instead of failing {@link #start()}; at least one must start.
          */
         public Builder skipUnavailable(boolean on) {
             this.skipUnavailable = on;
             return this;
         }
 
-        /** Whether process events carry a {@code process} object (default true). */
-        public Builder processContext(boolean on) {
-            this.processContext = on;
-            return this;
-        }
-
-        /** Whether the {@code process} object lists its ancestors (default false). */
-        public Builder ancestors(boolean on) {
-            this.ancestors = on;
-            return this;
-        }
-
-        /** Keeps only process events about {@code pid}. */
-        public Builder pid(int pid) {
-            this.pid = positive(pid, "pid");
-            return this;
-        }
-
-        /** Keeps only process events of {@code root} and its descendants. */
-        public Builder tree(int root) {
-            this.tree = positive(root, "tree root pid");
-            return this;
-        }
-
-        /** Whether to report this JVM's own thread events (default false: they are Upcall's own noise). */
-        public Builder includeSelf(boolean on) {
-            this.includeSelf = on;
-            return this;
-        }
-
         /**
-         * How long a source waits after a partial batch before it reads again (default 2 ms): up to this much
+         * How long a channel waits after a partial batch before it reads again (default 2 ms): up to this much
          * latency per event, in exchange for far fewer wake-ups and much less CPU under load (BENCHMARKS.md).
          * Zero delivers every event as soon as it is read, for latency-sensitive uses.
          */
@@ -195,7 +165,10 @@ public final class Upcall implements AutoCloseable {
 
         /** Events Upcall holds for slow subscribers before it drops (and reports) the excess. */
         public Builder queueCapacity(int events) {
-            this.queueCapacity = positive(events, "queue capacity");
+            if (events <= 0) {
+                throw new IllegalArgumentException("queue capacity must be positive, not " + events);
+            }
+            this.queueCapacity = events;
             return this;
         }
 
@@ -204,12 +177,18 @@ public final class Upcall implements AutoCloseable {
             return this;
         }
 
+        /** Adds a reaction (hotplug rules: {@code HotplugRunner.of(rules)}); reactions see each event after subscribers. */
+        public Builder react(Reaction reaction) {
+            reactions.add(Objects.requireNonNull(reaction));
+            return this;
+        }
+
         public Builder errorHandler(ErrorHandler handler) {
             this.errors = Objects.requireNonNull(handler);
             return this;
         }
 
-        /** Sees every raw datagram before it is decoded, on the source thread (what {@code upcall record} uses). */
+        /** Sees every raw message before it is decoded, on the channel's thread (what {@code upcall record} uses). */
         public Builder rawTap(RawTap rawTap) {
             this.tap = Objects.requireNonNull(rawTap);
             return this;
@@ -221,105 +200,138 @@ public final class Upcall implements AutoCloseable {
             return this;
         }
 
-        private static int positive(int value, String what) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(what + " must be positive, not " + value);
-            }
-            return value;
-        }
-
         /**
-         * Opens and subscribes every chosen source, then starts delivering.
-         * @throws LinuxException when the kernel refuses a source (the message names the call and errno)
+         * Opens and subscribes every chosen channel, then starts delivering.
+         * @throws LinuxException when the kernel refuses a channel (the message names the call and errno)
          */
         public Upcall start() throws LinuxException {
-            if (proc == null && devices == null) {
-                throw new IllegalStateException("no source chosen: call proc(...) or devices(...)");
-            }
-            if (hotplug != null && devices == null) {
-                throw new IllegalStateException("hotplug rules act on device events: call devices(...) too");
+            if (sources.isEmpty()) {
+                throw new IllegalStateException("no source chosen: call source(...), e.g. source(ProcOptions.defaults())");
             }
             List<String> warnings = new CopyOnWriteArrayList<>();
-            boolean needTable = proc != null && (processContext || tree != ProcessStage.NONE);
-            ProcessTable table = needTable
-                    ? new ProcessTable(ProcFs.system(), new UserNames(Path.of("/etc/passwd")))
-                    : null;
-            ProcessStage stage = new ProcessStage(table, processContext, ancestors, pid, tree,
-                    includeSelf ? ProcessStage.NONE : NetlinkSocket.getpid(),
-                    proc != null ? proc.kernelMask() : 0);
-            WallClock wall = new WallClock(clock, System::nanoTime);
-            List<Subscriber> all = new ArrayList<>(subscribers);
-            HotplugRunner runner = null;
-            if (hotplug != null) {
-                runner = new HotplugRunner(hotplug, new ActionExecution(new ProcessLauncher(), clock::instant, System::nanoTime,
-                        ActionExecution.DEFAULT_GRACE_NANOS), clock::instant, HotplugRunner.DEFAULT_MAX_BACKLOG);
-                all.add(runner); // last: the stream shows a uevent before any outcome of it
-            }
-            Pipeline pipeline = new Pipeline(queueCapacity, stage, all, errors, wall::now);
-            if (runner != null) {
-                runner.start(pipeline.publisher(HotplugRunner.CHANNEL));
-            }
+            Pipeline pipeline = pipeline(new StreamContext(true, NetlinkSocket.getpid()));
             // The dispatch thread starts first, so that its birth is not an event of the stream it carries.
             pipeline.start();
-            ProcConnectorSource procSource = null;
-            UeventSource deviceSource = null;
-            LinuxException refusal = null; // the first source the kernel refused
-            if (proc != null) {
-                // Each source thread gets its own clock: WallClock keeps per-thread state.
-                procSource = new ProcConnectorSource(proc, needTable ? ProcessStage.TABLE_TYPES : 0,
-                        new WallClock(clock, System::nanoTime), KernelVersion.running(), warnings::add, errors, tap, batchDelayNanos);
-                try {
-                    procSource.start(pipeline.publisher(ProcConnectorSource.CHANNEL));
-                } catch (LinuxException e) {
-                    refusal = e;
-                    procSource = null;
-                    leaveOut("proc", e, warnings);
+            Map<String, LiveChannel> live = new LinkedHashMap<>();
+            LinuxException refusal = null; // the first channel the kernel refused
+            for (ChannelOptions options : sources.values()) {
+                Channel<?> channel = options.channel();
+                if (refusal != null && !skipUnavailable) {
+                    break;
                 }
-            }
-            if (devices != null && (refusal == null || skipUnavailable)) {
-                deviceSource = new UeventSource(devices, new WallClock(clock, System::nanoTime), warnings::add, errors, tap,
-                        batchDelayNanos);
+                // Each channel thread gets its own clock: WallClock keeps per-thread state.
+                LiveContext context = new LiveContext(channel, pipeline.publisher(channel.name()), tap,
+                        new WallClock(clock, System::nanoTime), batchDelayNanos, warnings::add, errors);
                 try {
-                    deviceSource.start(pipeline.publisher(UeventDatagrams.CHANNEL));
-                } catch (LinuxException e) {
-                    refusal = refusal != null ? refusal : e;
-                    deviceSource = null;
-                    leaveOut("device", e, warnings);
-                }
-            }
-            if (refusal != null && (!skipUnavailable || (procSource == null && deviceSource == null))) {
-                closeQuietly(procSource);
-                closeQuietly(deviceSource);
-                try {
-                    if (runner != null) {
-                        runner.close(System.nanoTime(), false);
+                    live.put(channel.name(), open(channel, options, context));
+                } catch (LinuxException ex) {
+                    refusal = refusal != null ? refusal : ex;
+                    if (skipUnavailable) {
+                        warnings.add(channel.name() + " source unavailable, left out: " + ex.getMessage());
                     }
+                }
+            }
+            if (refusal != null && (!skipUnavailable || live.isEmpty())) {
+                for (LiveChannel c : live.values()) {
+                    closeQuietly(c);
+                }
+                try {
+                    closeReactions(reactions, pipeline, Duration.ZERO);
                     pipeline.close(Duration.ofSeconds(1));
-                } catch (InterruptedException e) {
+                } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                 }
                 throw refusal;
             }
-            if (runner != null && deviceSource == null) {
-                warnings.add("hotplug rules will not run: the device source is left out");
-            }
-            return new Upcall(pipeline, procSource, deviceSource, runner, warnings);
+            return new Upcall(pipeline, live, List.copyOf(reactions), warnings);
         }
 
-        /** With {@link #skipUnavailable}, a refused source is left out with a warning. */
-        private void leaveOut(String source, LinuxException e, List<String> warnings) {
-            if (skipUnavailable) {
-                warnings.add(source + " source unavailable, left out: " + e.getMessage());
+        /**
+         * Replays {@code capture} through the chosen channels (every registered one when none was chosen), on this
+         * thread, into the subscribers, as live input would go; returns when every event was delivered and the
+         * subscribers closed, or early when {@code stop} says so (a subscriber's {@code --count} reached).
+         * Process context is not attached: {@code /proc} describes this machine now, not the capture.
+         */
+        public CaptureReplay.Summary replay(byte[] capture, BooleanSupplier stop) throws InterruptedException {
+            if (sources.isEmpty()) {
+                allSources(0);
             }
+            CaptureReplay replay = new CaptureReplay(capture);
+            Pipeline pipeline = pipeline(new StreamContext(false, replay.recorderPid()));
+            pipeline.start();
+            Map<CaptureLink, CaptureReplay.Route> routes = new LinkedHashMap<>();
+            for (ChannelOptions options : sources.values()) {
+                Channel<?> channel = options.channel();
+                routes.put(channel.link(), new CaptureReplay.Route(decoder(channel, options),
+                        pipeline.waitingPublisher(channel.name())));
+            }
+            CaptureReplay.Summary summary;
+            try {
+                summary = replay.feed(routes, stop);
+            } finally {
+                Duration patience = Duration.ofDays(1); // a replay waits for its reader, as cat does
+                closeReactions(reactions, pipeline, patience);
+                pipeline.close(patience);
+            }
+            return summary;
         }
 
-        private static void closeQuietly(AutoCloseable source) {
-            if (source != null) {
-                try {
-                    source.close();
-                } catch (Exception e) {
-                    // already failing: the refusal is what the caller needs to see
+        /** The pipeline with every chosen channel's stage, the subscribers, and the reactions last. */
+        private Pipeline pipeline(StreamContext stream) {
+            List<EventStage> stages = new ArrayList<>();
+            for (ChannelOptions options : sources.values()) {
+                EventStage stage = stage(options.channel(), options, stream);
+                if (stage != null) {
+                    stages.add(stage);
                 }
+            }
+            List<Subscriber> all = new ArrayList<>(subscribers);
+            all.addAll(reactions); // last: the stream shows an event before any outcome of it
+            WallClock wall = new WallClock(clock, System::nanoTime);
+            Pipeline pipeline = new Pipeline(queueCapacity, stages, all, errors, wall::now);
+            for (Reaction r : reactions) {
+                r.start(pipeline.publisher(r.channel()));
+            }
+            return pipeline;
+        }
+
+        /** The options were checked to be this channel's when given ({@link #source}). */
+        @SuppressWarnings("unchecked")
+        private static <O extends ChannelOptions> EventStage stage(Channel<O> channel, ChannelOptions options,
+                StreamContext stream) {
+            return channel.stage((O) options, stream);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <O extends ChannelOptions> LiveChannel open(Channel<O> channel, ChannelOptions options,
+                LiveContext context) throws LinuxException {
+            return channel.open((O) options, context);
+        }
+
+        @SuppressWarnings("unchecked")
+        private <O extends ChannelOptions> io.upcall.core.channel.MessageDecoder decoder(Channel<O> channel,
+                ChannelOptions options) {
+            return channel.decoder((O) options, DecodeContext.replay(errors));
+        }
+
+        /** Reactions see the last events, then finish what they run by the deadline (or stop it). */
+        static void closeReactions(List<Reaction> reactions, Pipeline pipeline, Duration patience)
+                throws InterruptedException {
+            if (reactions.isEmpty()) {
+                return;
+            }
+            long deadline = System.nanoTime() + patience.toNanos();
+            boolean drained = pipeline.sync(patience);
+            for (Reaction r : reactions) {
+                r.close(deadline, drained);
+            }
+        }
+
+        private static void closeQuietly(AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // already failing: the refusal is what the caller needs to see
             }
         }
     }

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Assumptions;
  * ends the test without a pass, so that a run in update mode can never be mistaken for a green one. A fixture that
  * changed fails (review the diff, then run again without the switch); one that did not is skipped.
  */
-final class GoldenUpdate {
+public final class GoldenUpdate {
     private GoldenUpdate() {}
 
-    static void write(Path golden, String actual) throws IOException {
+    public static void write(Path golden, String actual) throws IOException {
         String before = Files.exists(golden) ? Files.readString(golden) : null;
         if (actual.equals(before)) {
             Assumptions.abort("update mode: " + golden + " is unchanged; run without -Dupcall.golden.update for a verdict");

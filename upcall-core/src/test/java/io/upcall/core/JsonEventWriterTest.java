@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upcall.core.device.DeviceEvent;
+import io.upcall.core.event.Event;
+import io.upcall.core.event.LossEvent;
+import io.upcall.core.proc.ProcessEvent;
+import io.upcall.core.proc.ProcessInfo;
 import io.upcall.protocol.cnproc.ProcEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

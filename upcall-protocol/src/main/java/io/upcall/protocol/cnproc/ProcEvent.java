@@ -19,6 +19,38 @@ public sealed interface ProcEvent {
     /** {@code cn_msg.seq}. */
     int seq();
 
+    /** The task the event is about (the child's for a fork); -1 for an acknowledgement. */
+    default int subjectPid() {
+        return switch (this) {
+            case Fork f -> f.childPid();
+            case Exec x -> x.pid();
+            case Exit x -> x.pid();
+            case Uid u -> u.pid();
+            case Gid g -> g.pid();
+            case Sid s -> s.pid();
+            case Comm c -> c.pid();
+            case Ptrace p -> p.pid();
+            case Coredump c -> c.pid();
+            case Ack a -> -1;
+        };
+    }
+
+    /** The process (thread group) the event is about (the child's for a fork); -1 for an acknowledgement. */
+    default int subjectTgid() {
+        return switch (this) {
+            case Fork f -> f.childTgid();
+            case Exec x -> x.tgid();
+            case Exit x -> x.tgid();
+            case Uid u -> u.tgid();
+            case Gid g -> g.tgid();
+            case Sid s -> s.tgid();
+            case Comm c -> c.tgid();
+            case Ptrace p -> p.tgid();
+            case Coredump c -> c.tgid();
+            case Ack a -> -1;
+        };
+    }
+
     /** PROC_EVENT_NONE: the answer to a subscription request ({@code err} 0 means accepted). */
     record Ack(int cpu, long timestampNs, int seq, int ack, int err) implements ProcEvent {}
 

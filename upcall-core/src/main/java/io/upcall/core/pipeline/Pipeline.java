@@ -1,0 +1,276 @@
+package io.upcall.core.pipeline;
+
+import io.upcall.core.channel.Deferred;
+import io.upcall.core.channel.EventStage;
+import io.upcall.core.event.ErrorHandler;
+import io.upcall.core.event.Event;
+import io.upcall.core.event.EventSink;
+import io.upcall.core.event.LossEvent;
+import io.upcall.core.event.Subscriber;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Carries events from source threads to one dispatch thread, which enriches, filters and delivers
+ * them to the subscribers in order. The queue is bounded by a count of events: a source never blocks
+ * on it; what does not fit is dropped, counted per source, and reported as a {@link LossEvent} in that
+ * source's place in the stream as soon as the queue has room again (or at close).
+ */
+public final class Pipeline {
+    private static final Event[] NONE = new Event[0];
+    private static final Batch STOP = new Batch(NONE, 0, null, null);
+
+    /**
+     * @param count    the events it holds (or, deferred, the messages it will turn into events)
+     * @param reached  for a marker batch of {@link #sync}: counted down when dispatch gets there, else null
+     * @param deferred work that makes the events on the dispatch thread, else null
+     */
+    private record Batch(Event[] events, int count, CountDownLatch reached, Deferred deferred) {}
+
+    private final int capacity;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final EventStage stage;
+    private final List<Subscriber> subscribers;
+    private final ErrorHandler errors;
+    private final Supplier<Instant> now;
+    private final Thread thread;
+    /** The events of a deferred batch, reused: only the dispatch thread touches it. */
+    private final List<Event> expanded = new ArrayList<>();
+
+    /**
+     * @param stages   the channels' stages, applied in order on the dispatch thread before delivery
+     * @param now      the clock of loss reports
+     */
+    public Pipeline(int capacity, List<EventStage> stages, List<Subscriber> subscribers, ErrorHandler errors, Supplier<Instant> now) {
+        this.capacity = capacity;
+        this.stage = chain(List.copyOf(stages));
+        this.subscribers = List.copyOf(subscribers);
+        this.errors = errors;
+        this.now = now;
+        this.thread = Thread.ofPlatform().name("upcall-dispatch").unstarted(this::run);
+    }
+
+    private static EventStage chain(List<EventStage> stages) {
+        return switch (stages.size()) {
+            case 0 -> event -> event;
+            case 1 -> stages.getFirst();
+            default -> event -> {
+                Event e = event;
+                for (int i = 0; e != null && i < stages.size(); i++) {
+                    e = stages.get(i).process(e);
+                }
+                return e;
+            };
+        };
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** A source's way in; each source thread owns one. It never blocks: what does not fit is dropped and reported. */
+    public Publisher publisher(String channel) {
+        return new Publisher(channel, false);
+    }
+
+    /**
+     * A way in that waits for room instead of dropping: for a replay, whose input waits for it, unlike the kernel's.
+     * It gives up (and reports the rest as loss) only when the pipeline has stopped.
+     */
+    public Publisher waitingPublisher(String channel) {
+        return new Publisher(channel, true);
+    }
+
+    /** One source's way into the pipeline; owned by one thread. */
+    public final class Publisher implements EventSink {
+        private final String channel;
+        private final boolean waits;
+        private long dropped;
+
+        private Publisher(String channel, boolean waits) {
+            this.channel = channel;
+            this.waits = waits;
+        }
+
+        /** Queues {@code events[0..count)} unless that would pass the capacity. */
+        @Override
+        public void publish(Event[] events, int count) {
+            submit(new Batch(events, count, null, null));
+        }
+
+        /** Queues {@code work}, which holds {@code count} messages, unless that would pass the capacity. */
+        public void publishDeferred(Deferred work, int count) {
+            submit(new Batch(NONE, count, null, work));
+        }
+
+        /** A pending loss report goes first, when there is room; while one is pending, what comes is dropped too. */
+        private void submit(Batch batch) {
+            if (batch.count() == 0) {
+                return;
+            }
+            if (waits) {
+                awaitRoom(batch.count());
+            }
+            if (dropped > 0 && offer(new Event[] {lossReport()}, 1, false)) {
+                dropped = 0;
+            }
+            if (dropped > 0 || !offer(batch, false)) {
+                dropped += batch.count();
+            }
+        }
+
+        /** Reports drops still pending when the source stops, past the capacity: the last word must be said. */
+        @Override
+        public void flush() {
+            if (dropped > 0) {
+                offer(new Event[] {lossReport()}, 1, true);
+                dropped = 0;
+            }
+        }
+
+        private LossEvent lossReport() {
+            return new LossEvent(now.get(), channel, dropped, "Upcall's queue was full (" + capacity
+                    + " events): subscribers fell behind");
+        }
+    }
+
+    /** Waits (briefly parking) until {@code count} more fit, or the dispatch thread has ended. */
+    private void awaitRoom(int count) {
+        while (pending.get() + count > capacity && pending.get() > 0 && thread.isAlive()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+        }
+    }
+
+    private boolean offer(Event[] events, int count, boolean force) {
+        return offer(new Batch(events, count, null, null), force);
+    }
+
+    private boolean offer(Batch batch, boolean force) {
+        if (!force && pending.get() + batch.count() > capacity) {
+            return false;
+        }
+        pending.addAndGet(batch.count());
+        queue.add(batch);
+        return true;
+    }
+
+    /**
+     * Waits until every event queued before this call has been delivered, at most {@code patience}: what lets a
+     * subscriber that acts on events (hotplug rules) see the last of them before it closes. From the dispatch
+     * thread it returns false at once.
+     */
+    public boolean sync(java.time.Duration patience) throws InterruptedException {
+        if (Thread.currentThread() == thread) {
+            return false;
+        }
+        CountDownLatch reached = new CountDownLatch(1);
+        queue.add(new Batch(NONE, 0, reached, null));
+        return reached.await(patience.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Delivers everything queued, tells subscribers the stream ended, and stops the thread, waiting at
+     * most {@code patience} for that: a subscriber stuck on a blocked output must not hang the caller.
+     * @return true when the dispatch thread finished in time
+     */
+    public boolean close(java.time.Duration patience) throws InterruptedException {
+        queue.add(STOP);
+        if (Thread.currentThread() == thread) {
+            return true;
+        }
+        return thread.join(patience);
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Batch batch = queue.poll(1, TimeUnit.SECONDS);
+                if (batch == STOP) {
+                    break;
+                }
+                if (batch != null && batch.reached() != null) {
+                    batch.reached().countDown();
+                } else if (batch != null) {
+                    dispatch(batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < subscribers.size(); i++) {
+            try {
+                subscribers.get(i).onClose();
+            } catch (Exception e) {
+                errors.onError("subscriber " + i + " on close", e);
+            }
+        }
+    }
+
+    private void dispatch(Batch batch) {
+        Event[] events = batch.events();
+        int count = batch.count();
+        if (batch.deferred() != null) {
+            expanded.clear();
+            try {
+                batch.deferred().expand(expanded);
+            } catch (RuntimeException e) {
+                errors.onError("decoding", e);
+            }
+            events = expanded.toArray(NONE);
+            count = events.length;
+            if (count == 0 && nothingWaiting()) {
+                deliverEndOfBatch(); // earlier events were delivered expecting more: they need their cue to flush
+            }
+        }
+        int last = count - 1;
+        for (int i = 0; i <= last; i++) {
+            Event event;
+            try {
+                event = stage.process(events[i]);
+            } catch (RuntimeException e) {
+                errors.onError("enrichment of " + events[i].type(), e);
+                event = events[i];
+            }
+            boolean endOfBatch = i == last && nothingWaiting();
+            if (event != null) {
+                deliver(event, endOfBatch);
+            } else if (endOfBatch) {
+                // The filter took the batch's last event: subscribers still need their cue to flush.
+                deliverEndOfBatch();
+            }
+        }
+        pending.addAndGet(-batch.count());
+    }
+
+    private boolean nothingWaiting() {
+        Batch next = queue.peek();
+        return next == null || next.count() == 0; // the stop marker, or a sync marker: no event follows yet
+    }
+
+    private void deliver(Event event, boolean endOfBatch) {
+        for (int s = 0; s < subscribers.size(); s++) {
+            try {
+                subscribers.get(s).onEvent(event, endOfBatch);
+            } catch (Exception e) {
+                errors.onError("subscriber " + s, e);
+            }
+        }
+    }
+
+    private void deliverEndOfBatch() {
+        for (int s = 0; s < subscribers.size(); s++) {
+            try {
+                subscribers.get(s).onEndOfBatch();
+            } catch (Exception e) {
+                errors.onError("subscriber " + s, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.upcall.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upcall.core.event.Event;
+import io.upcall.core.event.LossEvent;
+import io.upcall.core.event.Subscriber;
+import io.upcall.core.proc.ProcessEvent;
+import io.upcall.protocol.cnproc.ProcEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PipelineTest {
+    private static final Instant T = Instant.parse("2026-11-28T00:00:00Z");
+
+    private static Event exec(int pid) {
+        return new ProcessEvent(T, new ProcEvent.Exec(0, 0, 0, pid, pid), null);
+    }
+
+    @Test
+    void deliversInOrderAndSaysWhenABatchEnds() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Pipeline p = new Pipeline(100, List.of(), List.of((e, end) -> seen.add(e.type() + (end ? "!" : ""))),
+                (w, t) -> { }, () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2), exec(3)}, 3);
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).containsExactly("exec", "exec", "exec!");
+    }
+
+    @Test
+    void dropsWhatDoesNotFitAndReportsTheExactCountInPlace() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Event> seen = new ArrayList<>();
+        Subscriber slow = (e, end) -> {
+            release.await();
+            seen.add(e);
+        };
+        Pipeline p = new Pipeline(4, List.of(), List.of(slow), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("proc");
+        pub.publish(new Event[] {exec(1), exec(2), exec(3), exec(4)}, 4); // fills the queue
+        pub.publish(new Event[] {exec(5), exec(6)}, 2); // dropped
+        pub.publish(new Event[] {exec(7)}, 1); // dropped
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            synchronized (seen) {
+                if (seen.size() >= 4) {
+                    break;
+                }
+            }
+            Thread.sleep(10);
+        }
+        pub.publish(new Event[] {exec(8)}, 1); // room again: the loss report goes first
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).hasSize(6);
+        assertThat(seen.get(4)).isInstanceOfSatisfying(LossEvent.class, l -> {
+            assertThat(l.count()).isEqualTo(3);
+            assertThat(l.channel()).isEqualTo("proc");
+        });
+        assertThat(((ProcessEvent) seen.get(5)).kernel()).isEqualTo(new ProcEvent.Exec(0, 0, 0, 8, 8));
+    }
+
+    @Test
+    void reportsDropsStillPendingWhenTheSourceStops() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Event> seen = new ArrayList<>();
+        Pipeline p = new Pipeline(1, List.of(), List.of((e, end) -> {
+            release.await();
+            seen.add(e);
+        }), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("proc");
+        pub.publish(new Event[] {exec(1)}, 1);
+        pub.publish(new Event[] {exec(2)}, 1);
+        pub.flush();
+        release.countDown();
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> assertThat(l.count()).isEqualTo(1));
+    }
+
+    @Test
+    void aFailingSubscriberDoesNotStopTheOthers() throws Exception {
+        List<String> errors = new ArrayList<>();
+        List<Event> seen = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
+        Subscriber failing = (e, end) -> {
+            throw new IllegalStateException("boom");
+        };
+        Subscriber good = new Subscriber() {
+            @Override
+            public void onEvent(Event e, boolean end) {
+                seen.add(e);
+            }
+
+            @Override
+            public void onClose() {
+                closed.add("good");
+            }
+        };
+        Pipeline p = new Pipeline(10, List.of(), List.of(failing, good), (w, t) -> errors.add(w + ": " + t.getMessage()), () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).hasSize(2);
+        assertThat(errors).containsExactly("subscriber 0: boom", "subscriber 0: boom");
+        assertThat(closed).containsExactly("good");
+    }
+
+    @Test
+    void aFilteredLastEventStillEndsTheBatch() throws Exception {
+        List<String> calls = new ArrayList<>();
+        Subscriber s = new Subscriber() {
+            @Override
+            public void onEvent(Event e, boolean end) {
+                calls.add("event" + (end ? "!" : ""));
+            }
+
+            @Override
+            public void onEndOfBatch() {
+                calls.add("end");
+            }
+        };
+        Pipeline p = new Pipeline(10, List.<io.upcall.core.channel.EventStage>of(e -> e instanceof ProcessEvent pe && ((ProcEvent.Exec) pe.kernel()).pid() == 2 ? null : e),
+                List.of(s), (w, t) -> { }, () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(calls).containsExactly("event", "end");
+    }
+
+    @Test
+    void deferredWorkBecomesEventsOnTheDispatchThreadInOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        List<String> threads = new ArrayList<>();
+        Pipeline p = new Pipeline(100, List.of(), List.of(new Subscriber() {
+            @Override
+            public void onEvent(Event e, boolean end) {
+                seen.add(((ProcessEvent) e).kernel() instanceof ProcEvent.Exec x ? x.pid() + (end ? "!" : "") : "?");
+            }
+
+            @Override
+            public void onEndOfBatch() {
+                seen.add("flush");
+            }
+        }), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("device");
+        CountDownLatch hold = new CountDownLatch(1);
+        pub.publishDeferred(out -> {
+            threads.add(Thread.currentThread().getName());
+            try {
+                hold.await(); // so that what follows is queued behind it: no end of batch yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.add(exec(1));
+            out.add(exec(2));
+        }, 2);
+        pub.publishDeferred(out -> { }, 1); // everything in it filtered out: the cue to flush must still come
+        hold.countDown();
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(threads).containsExactly("upcall-dispatch");
+        assertThat(seen).containsExactly("1", "2", "flush");
+    }
+
+    @Test
+    void deferredWorkThatDoesNotFitIsCountedAsLoss() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Event> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipeline p = new Pipeline(4, List.of(), List.of((e, end) -> {
+            release.await();
+            seen.add(e);
+        }), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher pub = p.publisher("device");
+        pub.publishDeferred(out -> out.add(exec(1)), 4); // four messages: the queue is full
+        pub.publishDeferred(out -> out.add(exec(2)), 3); // dropped, 3 counted
+        release.countDown();
+        pub.flush();
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> assertThat(l.count()).isEqualTo(3));
+    }
+}

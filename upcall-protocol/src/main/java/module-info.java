@@ -1,0 +1,8 @@
+/** Pure decoders and encoders of the kernel's formats: no I/O, no threads, no clock. */
+module io.upcall.protocol {
+    exports io.upcall.protocol;
+    exports io.upcall.protocol.cnproc;
+    exports io.upcall.protocol.netlink;
+    exports io.upcall.protocol.pcap;
+    exports io.upcall.protocol.uevent;
+}
