@@ -5,8 +5,11 @@
 # trap once for several signals that arrive close together. A shell learns *that* processes were
 # born; for each pid, use a program that calls sigwaitinfo(2), like relay-receiver.c.
 #
-#   upcall relay serve --socket /tmp/relay.sock &      (as root for the system-wide socket)
-#   UPCALL_RELAY_SOCKET=/tmp/relay.sock examples/relay-trap.sh
+#   sudo upcall relay serve &                          (listens on /run/upcall/relay.sock)
+#   examples/relay-trap.sh
+# or, on a socket of its own (in a directory only root can write: not /tmp, where anyone could squat it):
+#   sudo mkdir -m 0755 /run/relay-test; sudo upcall relay serve --socket /run/relay-test/relay.sock &
+#   UPCALL_RELAY_SOCKET=/run/relay-test/relay.sock examples/relay-trap.sh
 set -eu
 socket=${UPCALL_RELAY_SOCKET:-/run/upcall/relay.sock}
 upcall=${UPCALL:-$(dirname "$0")/../bin/upcall}

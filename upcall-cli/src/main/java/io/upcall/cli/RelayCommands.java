@@ -3,6 +3,8 @@ package io.upcall.cli;
 import io.upcall.core.relay.RelayClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 
@@ -21,6 +23,24 @@ final class RelayCommands {
     static int caller() {
         return ProcessHandle.current().parent().map(p -> (int) p.pid()).orElseThrow(
                 () -> new IllegalStateException("cannot tell which process ran upcall; give --pid"));
+    }
+
+    /**
+     * Refuses, as a usage error, a {@code --pid} or {@code --tree} that names no running process: 0 would mean
+     * the short-lived {@code upcall} itself to the relay, and a tree of no process would never match.
+     */
+    static void checkPid(CommandLine.Model.CommandSpec spec, String option, Integer pid) {
+        if (pid == null) {
+            return;
+        }
+        if (pid <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + pid + " is not a process: give "
+                    + "the pid of a running process" + (option.equals("--pid")
+                    ? " (without --pid: the process that runs upcall, e.g. your shell)" : ""));
+        }
+        if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + pid + ": no such process");
+        }
     }
 
     /**

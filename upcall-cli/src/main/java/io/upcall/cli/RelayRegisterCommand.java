@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = {"Registers a process with the relay: from now on it is sent a signal whose value "
                 + "(si_value.sival_int) is the new child's pid on every fork, and the pid on exec and exit if asked. "
                 + "Registering again replaces the filter. Another user's process needs root. The process must block "
-                + "or handle the signal: a real-time signal's default action ends it.", ""},
+                + "or handle the signal: a real-time signal's default action ends it, so a process that does neither "
+                + "is refused, as is pid 1, unless --force.", ""},
         footer = {"", "Examples:",
                 "  trap 'echo born' RTMIN; upcall relay register       this shell, forks of processes",
                 "  upcall relay register --pid 812 --signal SIGRTMIN+2 --tree 812 --events fork,exit"})
@@ -43,8 +44,14 @@ final class RelayRegisterCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Also new threads and thread exits, not only processes.")
     boolean threads;
 
+    @Option(names = "--force", description = "Register even pid 1, or a process that neither handles, blocks nor "
+            + "ignores the signal (its default action would end or stop it at the first event).")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
+        RelayCommands.checkPid(spec, "--pid", pid);
+        RelayCommands.checkPid(spec, "--tree", tree);
         RelayFilter filter;
         try {
             filter = new RelayFilter(EventTypes.parse(events, spec.commandLine()), threads,
@@ -53,6 +60,12 @@ final class RelayRegisterCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         int target = pid != null ? pid : RelayCommands.caller();
-        return RelayCommands.print(spec, () -> RelayClient.at(socket.socket).register(target, signal, filter));
+        return RelayCommands.print(spec, () -> {
+            try {
+                return RelayClient.at(socket.socket).register(target, signal, filter, force);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        });
     }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
                 + "Registrations, refusals and proc-connector loss are logged to standard error.", ""},
         footer = {"", "Examples:",
                 "  sudo upcall relay serve",
-                "  upcall relay serve --socket /tmp/relay.sock --signal SIGRTMIN+4"})
+                "  sudo upcall relay serve --socket /srv/relay/r.sock --signal SIGRTMIN+4 --max-per-uid 8",
+                "  (the socket's directory must belong to the relay's user, writable by no one else)"})
 final class RelayServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,12 +41,20 @@ final class RelayServeCommand implements Callable<Integer> {
             description = "The default signal: a number or a name (default: SIGRTMIN, 34; 32 and 33 are refused).")
     int signal = Relay.DEFAULT_SIGNAL;
 
+    @Option(names = "--max-per-uid", paramLabel = "N",
+            description = "How many processes one user may have registered at once (default: ${DEFAULT-VALUE}).")
+    int maxPerUid = RelayServer.DEFAULT_MAX_PER_UID;
+
     @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
             description = "Stop after D (default: until SIGINT or SIGTERM).")
     Duration duration;
 
     @Override
     public Integer call() throws Exception {
+        if (maxPerUid < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-per-uid " + maxPerUid
+                    + ": give 1 or more");
+        }
         PrintWriter err = spec.commandLine().getErr();
         Consumer<String> log = RelayCommands.log(err);
         Relay relay = Relay.create();
@@ -71,7 +80,7 @@ final class RelayServeCommand implements Callable<Integer> {
             @Override
             public int started(Upcall upcall) {
                 try {
-                    server = RelayServer.start(socket.socket, relay, log);
+                    server = RelayServer.start(socket.socket, relay, log, maxPerUid);
                 } catch (IOException e) {
                     err.println("upcall: cannot serve " + Printable.escape(socket.socket + ": " + e.getMessage()));
                     return 1;

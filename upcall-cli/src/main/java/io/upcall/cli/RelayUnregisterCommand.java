@@ -22,6 +22,7 @@ final class RelayUnregisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RelayCommands.checkPid(spec, "--pid", pid);
         int target = pid != null ? pid : RelayCommands.caller();
         return RelayCommands.print(spec, () -> RelayClient.at(socket.socket).unregister(target));
     }

@@ -48,9 +48,16 @@ class RelayCliKernelIT {
         socket = dir.resolve("relay.sock");
         server = command(List.of(), "relay", "serve", "--socket", socket.toString()).start();
         started.add(server);
+        // Root and the jar are given: a relay that does not start is a failure, not a reason to skip.
         BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
-        String line = err.readLine();
-        assumeTrue(line != null && line.startsWith("relay: serving"), "relay did not start: " + line);
+        List<String> said = new ArrayList<>();
+        for (String line = err.readLine(); line != null && said.size() < 20; line = err.readLine()) {
+            said.add(line);
+            if (line.startsWith("relay: serving")) {
+                return;
+            }
+        }
+        throw new AssertionError("relay serve did not start; it said: " + said);
     }
 
     @AfterEach
@@ -79,6 +86,14 @@ class RelayCliKernelIT {
 
     private Result run(List<String> prefix, String... args) throws Exception {
         Process p = command(prefix, args).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    private static Result shell(String script) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", script).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -128,8 +143,9 @@ class RelayCliKernelIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux) to act as another user");
         List<String> asNobody = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups");
         Process rootOwned = start("sleep", "60");
+        // --force: sleep does not handle the signal; the point here is who may register it.
         Result refused = run(asNobody, "relay", "register", "--socket", socket.toString(), "--pid",
-                Long.toString(rootOwned.pid()), "--signal", "SIGRTMIN+3");
+                Long.toString(rootOwned.pid()), "--signal", "SIGRTMIN+3", "--force");
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).contains("the relay refused: uid " + NOBODY + " may not register pid " + rootOwned.pid()
                 + " (it runs as uid 0): only root or its own user may");
@@ -138,11 +154,26 @@ class RelayCliKernelIT {
         sleepAsNobody.addAll(List.of("sleep", "60"));
         Process own = start(sleepAsNobody.toArray(String[]::new));
         Result allowed = run(asNobody, "relay", "register", "--socket", socket.toString(), "--pid",
-                Long.toString(own.pid()), "--signal", "SIGRTMIN+3", "--tree", Long.toString(own.pid()));
+                Long.toString(own.pid()), "--signal", "SIGRTMIN+3", "--tree", Long.toString(own.pid()), "--force");
         assertThat(allowed.status()).as(allowed.err()).isZero();
         assertThat(relay("processes").out()).contains(Long.toString(own.pid())).doesNotContain(" " + rootOwned.pid() + " ");
         assertThat(run(asNobody, "relay", "signal", "--socket", socket.toString(), "40").err())
                 .contains("only root or uid 0 may change the default signal");
+    }
+
+    @Test
+    void theCallingShellIsRegisteredOnlyOnceItTrapsTheSignal() throws Exception {
+        String upcall = String.join(" ", command(List.of(), "relay", "register", "--socket", socket.toString(),
+                "--signal", "SIGRTMIN+2").command());
+        // A command after the registration keeps bash from exec'ing the JVM: the shell stays its parent.
+        Result untrapped = shell(upcall + "; echo status $?");
+        assertThat(untrapped.out()).contains("status 2");
+        assertThat(untrapped.err()).contains("(bash) neither handles, blocks nor ignores SIGRTMIN+2",
+                "trap '...' RTMIN+2");
+        assertThat(relay("processes").out()).contains("(no process is registered)");
+
+        Result trapped = shell("trap 'echo got' RTMIN+2; " + upcall + "; echo status $?");
+        assertThat(trapped.out()).contains("registered pid", "(bash) for fork with SIGRTMIN+2", "status 0");
     }
 
     @Test

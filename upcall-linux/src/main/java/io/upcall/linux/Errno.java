@@ -19,7 +19,9 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
     public static final int ENOTSOCK = 88;
     public static final int EMSGSIZE = 90;
@@ -48,7 +50,9 @@ public final class Errno {
         name(EEXIST, "EEXIST", "File exists");
         name(ENODEV, "ENODEV", "No such device");
         name(EINVAL, "EINVAL", "Invalid argument");
+        name(ENFILE, "ENFILE", "Too many open files in system");
         name(EMFILE, "EMFILE", "Too many open files");
+        name(EPIPE, "EPIPE", "Broken pipe");
         name(ENOSYS, "ENOSYS", "Function not implemented");
         name(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
         name(EMSGSIZE, "EMSGSIZE", "Message too long");

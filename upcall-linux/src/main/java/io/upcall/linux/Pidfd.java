@@ -38,7 +38,8 @@ public final class Pidfd implements AutoCloseable {
     private final PollIn exited;
     private boolean closed;
 
-    private Pidfd(int fd, int pid) {
+    /** Takes ownership of {@code fd}, a pidfd for process {@code pid}. */
+    Pidfd(int fd, int pid) {
         this.fd = fd;
         this.pid = pid;
         this.exited = new PollIn(arena, fd, "poll(pidfd " + pid + ")");

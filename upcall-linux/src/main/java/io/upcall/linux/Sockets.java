@@ -14,6 +14,8 @@ public final class Sockets {
     public static final int SO_RCVBUF = 8;
     public static final int SO_PASSCRED = 16;
     public static final int SO_PEERCRED = 17;
+    /** Linux 6.5+: a pidfd for the process that connected, taken when it connected ({@code <asm-generic/socket.h>}). */
+    public static final int SO_PEERPIDFD = 77;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_SNDTIMEO = 21;
     public static final int SO_RCVBUFFORCE = 33;
@@ -28,6 +30,7 @@ public final class Sockets {
     public static final int MSG_WAITFORONE = 0x10000;
 
     public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
 
     private Sockets() {}
 }

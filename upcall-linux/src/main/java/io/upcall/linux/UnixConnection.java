@@ -8,8 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One accepted Unix stream connection, used by one thread: it reads with a deadline so that a client that
- * connects and says nothing cannot hold the accepting thread.
+ * One accepted Unix stream connection, used by the thread that accepted it: it reads with a deadline so that a
+ * client that connects and says nothing cannot hold that thread, and tells who connected, from the kernel.
  */
 public final class UnixConnection implements AutoCloseable {
     private static final int BUFFER = 64 << 10;
@@ -26,7 +26,15 @@ public final class UnixConnection implements AutoCloseable {
         this.readable = new PollIn(arena, fd, "poll(AF_UNIX)");
     }
 
-    /** The connecting process's pid, uid and gid ({@code getsockopt(SO_PEERCRED)}). */
+    int fd() {
+        return fd;
+    }
+
+    /**
+     * The connecting process's pid, uid and gid ({@code getsockopt(SO_PEERCRED)}), as they were when it connected.
+     * The pid stays the same number after that process has exited, when it may name another process: use
+     * {@link #peerPidfd()} to act on the process itself.
+     */
     public PeerCredentials peerCredentials() throws LinuxException {
         MemorySegment ucred = arena.allocate(12, 4);
         MemorySegment len = arena.allocate(JAVA_INT);
@@ -35,6 +43,26 @@ public final class UnixConnection implements AutoCloseable {
             throw new LinuxException("getsockopt(SO_PEERCRED)", Native.errno(errno));
         }
         return new PeerCredentials(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
+    }
+
+    /**
+     * A pidfd for the process that connected ({@code getsockopt(SO_PEERPIDFD)}, Linux 6.5+): the kernel took it
+     * from the same record as {@link #peerCredentials()}, so it names that process and never one that got its pid
+     * later. Whether the process is still alive is the caller's to ask ({@link Pidfd#hasExited()}).
+     *
+     * @return a pidfd the caller owns
+     * @throws LinuxException ENOPROTOOPT on kernels before 6.5; ESRCH or EINVAL when the peer is gone and the kernel
+     *         cannot name it any more
+     */
+    public Pidfd peerPidfd() throws LinuxException {
+        int pid = peerCredentials().pid();
+        MemorySegment value = arena.allocate(JAVA_INT);
+        MemorySegment len = arena.allocate(JAVA_INT);
+        len.set(JAVA_INT, 0, 4);
+        if (Native.getsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_PEERPIDFD, value, len) < 0) {
+            throw new LinuxException("getsockopt(SO_PEERPIDFD)", Native.errno(errno));
+        }
+        return new Pidfd(value.get(JAVA_INT, 0), pid);
     }
 
     /**
@@ -54,6 +82,26 @@ public final class UnixConnection implements AutoCloseable {
             throw new LinuxException("read(AF_UNIX)", e);
         }
         MemorySegment.copy(buffer, JAVA_BYTE, 0, into, offset, (int) n);
+        return (int) n;
+    }
+
+    /**
+     * Sends what the socket takes now, without waiting (a connection from {@link UnixServerSocket#acceptNow}).
+     * @return bytes sent; 0 when the socket's buffer is full
+     * @throws LinuxException e.g. EPIPE when the peer has gone
+     */
+    public int send(byte[] bytes, int offset, int length) throws LinuxException {
+        int chunk = Math.min(BUFFER, length);
+        MemorySegment.copy(bytes, offset, buffer, JAVA_BYTE, 0, chunk);
+        long n = Native.sendto(errno, fd, buffer, chunk, Sockets.MSG_NOSIGNAL | Sockets.MSG_DONTWAIT,
+                MemorySegment.NULL, 0);
+        if (n < 0) {
+            int e = Native.errno(errno);
+            if (e == Errno.EAGAIN || e == Errno.EINTR) {
+                return 0;
+            }
+            throw new LinuxException("send(AF_UNIX)", e);
+        }
         return (int) n;
     }
 

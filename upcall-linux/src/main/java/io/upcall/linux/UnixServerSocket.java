@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * {@code listen}) whose accepted connections tell who connected ({@link UnixConnection#peerCredentials()}),
  * which the JDK's own Unix channels do not (they give user and group names, not the pid).
  *
- * <p>One thread accepts; {@link #close()} is idempotent and belongs to that thread too.
+ * <p>The listening socket is non-blocking, so a client that gives up between {@code poll} and {@code accept4}
+ * never blocks the accepting thread. One thread accepts; {@link #close()} is idempotent and belongs to that
+ * thread too.
  */
 public final class UnixServerSocket implements AutoCloseable {
     /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
@@ -45,7 +47,8 @@ public final class UnixServerSocket implements AutoCloseable {
         }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Native.allocateErrno(call);
-            int fd = Native.socket(errno, Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+            int fd = Native.socket(errno, Sockets.AF_UNIX,
+                    Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC | Sockets.SOCK_NONBLOCK, 0);
             if (fd < 0) {
                 throw new LinuxException("socket(AF_UNIX)", Native.errno(errno));
             }
@@ -71,6 +74,10 @@ public final class UnixServerSocket implements AutoCloseable {
         return path;
     }
 
+    int fd() {
+        return fd;
+    }
+
     /**
      * Waits up to {@code timeoutMillis} for a connection and accepts it.
      * @return the connection, or null when none came in time (or a signal interrupted the wait)
@@ -79,7 +86,22 @@ public final class UnixServerSocket implements AutoCloseable {
         if (!pending.await(errno, timeoutMillis)) {
             return null;
         }
-        int conn = Native.accept4(errno, fd, MemorySegment.NULL, MemorySegment.NULL, Sockets.SOCK_CLOEXEC);
+        return accept4(Sockets.SOCK_CLOEXEC);
+    }
+
+    /**
+     * Accepts a connection if one is waiting, without waiting; the connection is non-blocking (for a
+     * {@link PollSet}: {@link UnixConnection#read} with timeout 0 and {@link UnixConnection#send}).
+     * @return the connection, or null when none is waiting
+     * @throws LinuxException e.g. EMFILE or ENFILE when out of file descriptors: the connection stays queued, so
+     *         the caller should wait before trying again rather than spin
+     */
+    public UnixConnection acceptNow() throws LinuxException {
+        return accept4(Sockets.SOCK_CLOEXEC | Sockets.SOCK_NONBLOCK);
+    }
+
+    private UnixConnection accept4(int flags) throws LinuxException {
+        int conn = Native.accept4(errno, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
         if (conn < 0) {
             int e = Native.errno(errno);
             if (e == Errno.EAGAIN || e == Errno.EINTR) {

@@ -15,6 +15,12 @@ public interface ChannelContext extends EventSink {
     /** Queues {@code work}, which holds {@code messages} messages, to be decoded on the dispatch thread; never blocks. */
     void publishDeferred(Deferred work, int messages);
 
+    /**
+     * The channel's reading ended on a failure while the stream goes on: puts a loss event saying so into the stream,
+     * past the queue's capacity, so that nobody takes the silence for a quiet kernel.
+     */
+    void stopped(String reason);
+
     /** Hands a message to the recorder, if one listens; before it is decoded, exactly as received. */
     void tap(MemorySegment message, Envelope envelope, Instant received);
 

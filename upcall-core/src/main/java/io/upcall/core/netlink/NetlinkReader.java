@@ -99,6 +99,7 @@ final class NetlinkReader {
             }
         } catch (LinuxException | RuntimeException e) {
             context.errors().onError(channel + " source", e);
+            context.stopped(e.getMessage());
         } finally {
             context.flush();
             try {

@@ -8,6 +8,7 @@ import io.upcall.core.channel.RawTap;
 import io.upcall.core.channel.WallClock;
 import io.upcall.core.event.ErrorHandler;
 import io.upcall.core.event.Event;
+import io.upcall.core.event.LossEvent;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -47,6 +48,12 @@ public final class LiveContext implements ChannelContext {
     @Override
     public void flush() {
         publisher.flush();
+    }
+
+    @Override
+    public void stopped(String reason) {
+        publisher.force(new LossEvent(clock.now(), channel.name(), LossEvent.UNKNOWN, "the " + channel.name()
+                + " channel stopped: " + reason + "; nothing more comes from it"));
     }
 
     @Override

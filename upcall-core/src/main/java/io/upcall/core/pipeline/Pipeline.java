@@ -7,6 +7,7 @@ import io.upcall.core.event.Event;
 import io.upcall.core.event.EventSink;
 import io.upcall.core.event.LossEvent;
 import io.upcall.core.event.Subscriber;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -21,17 +23,23 @@ import java.util.function.Supplier;
  * them to the subscribers in order. The queue is bounded by a count of events: a source never blocks
  * on it; what does not fit is dropped, counted per source, and reported as a {@link LossEvent} in that
  * source's place in the stream as soon as the queue has room again (or at close).
+ *
+ * <p>No path loses an event without saying so: a batch whose decoding fails is reported as loss on its channel; a
+ * subscriber that fails on an event gets a loss report of its own next; a throwable from a subscriber or a stage
+ * does not end the dispatch thread; what is published after the stream ended, or still queued when close gives up,
+ * is counted and told to the error handler (no subscriber is left to hear it).
  */
 public final class Pipeline {
     private static final Event[] NONE = new Event[0];
-    private static final Batch STOP = new Batch(NONE, 0, null, null);
+    private static final Batch STOP = new Batch(NONE, 0, null, null, null);
 
     /**
      * @param count    the events it holds (or, deferred, the messages it will turn into events)
      * @param reached  for a marker batch of {@link #sync}: counted down when dispatch gets there, else null
      * @param deferred work that makes the events on the dispatch thread, else null
+     * @param channel  who published it (for loss reports)
      */
-    private record Batch(Event[] events, int count, CountDownLatch reached, Deferred deferred) {}
+    private record Batch(Event[] events, int count, CountDownLatch reached, Deferred deferred, String channel) {}
 
     private final int capacity;
     private final AtomicInteger pending = new AtomicInteger();
@@ -43,12 +51,16 @@ public final class Pipeline {
     private final Thread thread;
     /** The events of a deferred batch, reused: only the dispatch thread touches it. */
     private final List<Event> expanded = new ArrayList<>();
+    /** Set (under {@link #endLock}) when the dispatch thread takes its last batch: nothing is queued after that. */
+    private boolean ended;
+    private final Object endLock = new Object();
 
     /**
      * @param stages   the channels' stages, applied in order on the dispatch thread before delivery
      * @param now      the clock of loss reports
      */
-    public Pipeline(int capacity, List<EventStage> stages, List<Subscriber> subscribers, ErrorHandler errors, Supplier<Instant> now) {
+    public Pipeline(int capacity, List<EventStage> stages, List<Subscriber> subscribers, ErrorHandler errors,
+            Supplier<Instant> now) {
         this.capacity = capacity;
         this.stage = chain(List.copyOf(stages));
         this.subscribers = List.copyOf(subscribers);
@@ -102,12 +114,12 @@ public final class Pipeline {
         /** Queues {@code events[0..count)} unless that would pass the capacity. */
         @Override
         public void publish(Event[] events, int count) {
-            submit(new Batch(events, count, null, null));
+            submit(new Batch(events, count, null, null, channel));
         }
 
         /** Queues {@code work}, which holds {@code count} messages, unless that would pass the capacity. */
         public void publishDeferred(Deferred work, int count) {
-            submit(new Batch(NONE, count, null, work));
+            submit(new Batch(NONE, count, null, work, channel));
         }
 
         /** A pending loss report goes first, when there is room; while one is pending, what comes is dropped too. */
@@ -118,7 +130,7 @@ public final class Pipeline {
             if (waits) {
                 awaitRoom(batch.count());
             }
-            if (dropped > 0 && offer(new Event[] {lossReport()}, 1, false)) {
+            if (dropped > 0 && offer(new Batch(new Event[] {lossReport()}, 1, null, null, channel), false)) {
                 dropped = 0;
             }
             if (dropped > 0 || !offer(batch, false)) {
@@ -130,9 +142,15 @@ public final class Pipeline {
         @Override
         public void flush() {
             if (dropped > 0) {
-                offer(new Event[] {lossReport()}, 1, true);
+                offer(new Batch(new Event[] {lossReport()}, 1, null, null, channel), true);
                 dropped = 0;
             }
+        }
+
+        /** Queues {@code event} past the capacity: a source's notice that it stopped must not be dropped. */
+        public void force(Event event) {
+            flush();
+            offer(new Batch(new Event[] {event}, 1, null, null, channel), true);
         }
 
         private LossEvent lossReport() {
@@ -144,20 +162,24 @@ public final class Pipeline {
     /** Waits (briefly parking) until {@code count} more fit, or the dispatch thread has ended. */
     private void awaitRoom(int count) {
         while (pending.get() + count > capacity && pending.get() > 0 && thread.isAlive()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+            LockSupport.parkNanos(100_000L);
         }
-    }
-
-    private boolean offer(Event[] events, int count, boolean force) {
-        return offer(new Batch(events, count, null, null), force);
     }
 
     private boolean offer(Batch batch, boolean force) {
         if (!force && pending.get() + batch.count() > capacity) {
             return false;
         }
-        pending.addAndGet(batch.count());
-        queue.add(batch);
+        synchronized (endLock) {
+            if (!ended) {
+                pending.addAndGet(batch.count());
+                queue.add(batch);
+                return true;
+            }
+        }
+        // Nobody is left to deliver it, so no loss event can carry it: the error handler hears it.
+        errors.onError(batch.channel() + " after the stream ended", new IllegalStateException(batch.count()
+                + " events published after the stream ended were not delivered"));
         return true;
     }
 
@@ -166,26 +188,37 @@ public final class Pipeline {
      * subscriber that acts on events (hotplug rules) see the last of them before it closes. From the dispatch
      * thread it returns false at once.
      */
-    public boolean sync(java.time.Duration patience) throws InterruptedException {
+    public boolean sync(Duration patience) throws InterruptedException {
         if (Thread.currentThread() == thread) {
             return false;
         }
         CountDownLatch reached = new CountDownLatch(1);
-        queue.add(new Batch(NONE, 0, reached, null));
+        synchronized (endLock) {
+            if (ended) {
+                return true; // everything was delivered already
+            }
+            queue.add(new Batch(NONE, 0, reached, null, null));
+        }
         return reached.await(patience.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
      * Delivers everything queued, tells subscribers the stream ended, and stops the thread, waiting at
-     * most {@code patience} for that: a subscriber stuck on a blocked output must not hang the caller.
+     * most {@code patience} for that: a subscriber stuck on a blocked output must not hang the caller. Events still
+     * queued when it gives up are told to the error handler with their count.
      * @return true when the dispatch thread finished in time
      */
-    public boolean close(java.time.Duration patience) throws InterruptedException {
+    public boolean close(Duration patience) throws InterruptedException {
         queue.add(STOP);
         if (Thread.currentThread() == thread) {
             return true;
         }
-        return thread.join(patience);
+        boolean finished = thread.join(patience);
+        if (!finished) {
+            errors.onError("close", new IllegalStateException(pending.get() + " events still queued were not delivered: "
+                    + "the subscribers did not finish within " + patience.toMillis() + " ms"));
+        }
+        return finished;
     }
 
     private void run() {
@@ -204,10 +237,23 @@ public final class Pipeline {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // What was queued after the stop marker (a reaction's last outcomes) still goes out; after this, nothing queues.
+        List<Batch> late = new ArrayList<>();
+        synchronized (endLock) {
+            ended = true;
+            queue.drainTo(late);
+        }
+        for (Batch b : late) {
+            if (b.reached() != null) {
+                b.reached().countDown();
+            } else if (b != STOP) {
+                dispatch(b);
+            }
+        }
         for (int i = 0; i < subscribers.size(); i++) {
             try {
                 subscribers.get(i).onClose();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 errors.onError("subscriber " + i + " on close", e);
             }
         }
@@ -220,8 +266,11 @@ public final class Pipeline {
             expanded.clear();
             try {
                 batch.deferred().expand(expanded);
-            } catch (RuntimeException e) {
-                errors.onError("decoding", e);
+            } catch (Throwable e) {
+                // The events decoded so far go out; the batch's messages after them are lost, and the stream says so.
+                errors.onError(batch.channel() + " decoding", e);
+                expanded.add(new LossEvent(now.get(), batch.channel(), LossEvent.UNKNOWN, "decoding failed part-way through "
+                        + "a batch of " + batch.count() + " messages (" + e + "); the rest of the batch is lost"));
             }
             events = expanded.toArray(NONE);
             count = events.length;
@@ -234,7 +283,7 @@ public final class Pipeline {
             Event event;
             try {
                 event = stage.process(events[i]);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 errors.onError("enrichment of " + events[i].type(), e);
                 event = events[i];
             }
@@ -256,11 +305,26 @@ public final class Pipeline {
 
     private void deliver(Event event, boolean endOfBatch) {
         for (int s = 0; s < subscribers.size(); s++) {
+            Subscriber subscriber = subscribers.get(s);
             try {
-                subscribers.get(s).onEvent(event, endOfBatch);
-            } catch (Exception e) {
+                subscriber.onEvent(event, endOfBatch);
+            } catch (Throwable e) {
                 errors.onError("subscriber " + s, e);
+                missed(subscriber, s, event, e, endOfBatch);
             }
+        }
+    }
+
+    /** A subscriber that failed on an event is told, in its stream, that it lost it. */
+    private void missed(Subscriber subscriber, int index, Event event, Throwable cause, boolean endOfBatch) {
+        if (event instanceof LossEvent) {
+            return; // failing on the report itself: the error handler has heard it, and a report of a report would loop
+        }
+        try {
+            subscriber.onEvent(new LossEvent(now.get(), event.source(), 1, "this subscriber failed on a " + event.type()
+                    + " event: " + cause), endOfBatch);
+        } catch (Throwable again) {
+            errors.onError("subscriber " + index + " (loss report)", again);
         }
     }
 
@@ -268,7 +332,7 @@ public final class Pipeline {
         for (int s = 0; s < subscribers.size(); s++) {
             try {
                 subscribers.get(s).onEndOfBatch();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 errors.onError("subscriber " + s, e);
             }
         }

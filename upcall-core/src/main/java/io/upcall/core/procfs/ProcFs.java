@@ -132,6 +132,11 @@ public final class ProcFs {
         return rest.length >= 2 ? parseInt(rest[1]) : -1;
     }
 
+    /** {@code /proc/<pid>/<name>} under this tree's root, for a caller that keeps the file open. */
+    public Path file(int pid, String name) {
+        return root.resolve(Integer.toString(pid)).resolve(name);
+    }
+
     /** The name of {@code pid} ({@code comm}), or null if gone. */
     public String comm(int pid) {
         String comm = readString(root.resolve(Integer.toString(pid)).resolve("comm"));

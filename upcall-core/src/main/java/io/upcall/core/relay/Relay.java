@@ -8,13 +8,14 @@ import io.upcall.core.proc.ProcEventType;
 import io.upcall.core.proc.ProcessEvent;
 import io.upcall.core.procfs.ProcFs;
 import io.upcall.linux.Errno;
-import io.upcall.linux.LinuxException;
-import io.upcall.linux.Pidfd;
 import io.upcall.linux.Signals;
 import io.upcall.protocol.cnproc.ProcEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Relay fork: tells registered parties about every fork (and, if they ask, exec and exit), the contract of
@@ -32,22 +33,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *         .batchDelay(Duration.ZERO).subscribe(relay).start();
  * }</pre>
  * A registered process is removed when it exits. A full signal queue (EAGAIN) is counted against that
- * registrant and never blocks the relay.
+ * registrant and never blocks the relay. A process registered by an unprivileged user is signalled only while
+ * {@code kill(2)} would let that user signal it: each signal is checked against its uids of the moment.
  */
 public final class Relay implements Subscriber {
     /** glibc's {@code SIGRTMIN}: the first real-time signal an ordinary program may use. */
     public static final int DEFAULT_SIGNAL = Signals.SIGRTMIN;
+    private static final int SIGSTOP = 19;
 
-    private final ProcFs procFs;
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    private final RelayTrees trees;
+    /** Runs the {@code /proc} scans after a loss; shut down with the stream when it is an executor service. */
+    private final Executor reseeder;
     private volatile int defaultSignal = DEFAULT_SIGNAL;
 
-    Relay(ProcFs procFs) {
-        this.procFs = procFs;
+    /** @param reseeder where trees are seeded again after a loss: never the dispatch thread in production */
+    Relay(ProcFs procFs, Executor reseeder) {
+        this.trees = new RelayTrees(procFs, reseeder);
+        this.reseeder = reseeder;
     }
 
     public static Relay create() {
-        return new Relay(ProcFs.system());
+        return new Relay(ProcFs.system(),
+                Executors.newSingleThreadExecutor(Thread.ofPlatform().name("upcall-relay-trees").daemon().factory()));
     }
 
     /** A callback registration; closing it unregisters. */
@@ -59,8 +67,26 @@ public final class Relay implements Subscriber {
     /** Calls {@code listener} for every event {@code filter} passes, until the returned registration is closed. */
     public Registration register(RelayFilter filter, RelayListener listener) {
         CallbackEntry entry = new CallbackEntry(filter, listener);
+        follow(entry);
         entries.add(entry);
-        return () -> entries.remove(entry);
+        return () -> {
+            if (entries.remove(entry)) {
+                unfollow(entry);
+            }
+        };
+    }
+
+    /** Seeds a registration's tree from {@code /proc} on the calling thread, never the dispatch thread. */
+    private void follow(Entry entry) {
+        if (entry.tree != null) {
+            trees.add(entry.tree);
+        }
+    }
+
+    private void unfollow(Entry entry) {
+        if (entry.tree != null) {
+            trees.remove(entry.tree);
+        }
     }
 
     /**
@@ -70,6 +96,11 @@ public final class Relay implements Subscriber {
      * @throws IllegalArgumentException with the reason
      */
     public static void checkSignal(int signal) {
+        if (signal == Signals.SIGKILL || signal == SIGSTOP) {
+            throw new IllegalArgumentException("signal " + signal + " (" + Signals.name(signal) + ") cannot be caught, "
+                    + "blocked or ignored, so every registrant would " + (signal == SIGSTOP ? "stop" : "die")
+                    + " at its first event; use a real-time signal such as SIGRTMIN");
+        }
         if (signal == 32 || signal == 33) {
             throw new IllegalArgumentException("signal " + signal + " is reserved by glibc's thread library (it uses 32 "
                     + "and 33 internally), so an ordinary program must not receive it; use SIGRTMIN (34) or above");
@@ -90,28 +121,38 @@ public final class Relay implements Subscriber {
     }
 
     /**
-     * Registers process {@code pid} to be signalled; a second registration of the same pid replaces the first.
-     * Authorization is the caller's business (see {@link RelayServer}).
+     * Registers {@code target} to be signalled; a registration of the same live process replaces the one before.
+     * Proving the target and the asker's right to it is the caller's business (see {@link RelayServer}); the relay
+     * keeps checking that right at every signal. On success the relay owns {@code target}, otherwise the caller.
      *
-     * @param signal the signal to send, or 0 for the relay's default
-     * @throws LinuxException when the process cannot be opened (ESRCH: gone; EINVAL: a thread, not a process)
+     * @param signal      the signal to send, or 0 for the relay's default
+     * @param maxPerOwner how many processes one uid may have registered at once
+     * @throws IllegalArgumentException for a signal no one should get, or when the asker has too many registrations
      */
-    synchronized RelayRegistrant registerSignal(int pid, int signal, RelayFilter filter) throws LinuxException {
+    RelayRegistrant registerSignal(RelayTarget target, int signal, RelayFilter filter, int maxPerOwner) {
         if (signal != 0) {
             checkSignal(signal);
         }
-        Pidfd pidfd = Pidfd.open(pid);
-        String comm = procFs.comm(pid);
-        unregister(pid);
-        SignalEntry entry = new SignalEntry(filter, pidfd, comm != null ? comm : "?", signal);
-        entries.add(entry);
+        SignalEntry entry = new SignalEntry(filter, target, signal);
+        follow(entry);
+        synchronized (this) {
+            long owned = entries.stream().filter(e -> e instanceof SignalEntry s && s.target.owner() == target.owner()
+                    && s.target.pid() != target.pid()).count();
+            if (owned >= maxPerOwner) {
+                unfollow(entry);
+                throw new IllegalArgumentException("uid " + target.owner() + " has " + owned + " processes registered, "
+                        + "the most this relay allows per user (relay serve --max-per-uid); unregister one first");
+            }
+            unregister(target.pid());
+            entries.add(entry);
+        }
         return entry.describe(defaultSignal);
     }
 
     /** @return whether {@code pid} was registered */
     synchronized boolean unregister(int pid) {
         for (Entry e : entries) {
-            if (e instanceof SignalEntry s && s.pidfd.pid() == pid) {
+            if (e instanceof SignalEntry s && s.target.pid() == pid) {
                 remove(s);
                 return true;
             }
@@ -119,12 +160,29 @@ public final class Relay implements Subscriber {
         return false;
     }
 
+    /**
+     * On an exit event: removes the registration of {@code tgid} only if its process has exited. The event may be
+     * late, and the pid may since belong to another process that registered: that registration stays.
+     */
+    private void removeExited(int tgid) {
+        for (Entry e : entries) {
+            if (e instanceof SignalEntry s && s.target.pid() == tgid && s.target.pidfd().hasExited()) {
+                remove(s);
+            }
+        }
+    }
+
+    /** How many processes are registered, without removing those that have exited (for tests of the exit path). */
+    int signalRegistrations() {
+        return (int) entries.stream().filter(e -> e instanceof SignalEntry).count();
+    }
+
     /** The processes registered now; any that has exited is removed first. */
     public List<RelayRegistrant> registrants() {
         List<RelayRegistrant> list = new ArrayList<>();
         for (Entry e : entries) {
             if (e instanceof SignalEntry s) {
-                if (s.pidfd.hasExited()) {
+                if (s.target.pidfd().hasExited()) {
                     remove(s);
                 } else {
                     list.add(s.describe(defaultSignal));
@@ -138,13 +196,7 @@ public final class Relay implements Subscriber {
     public void onEvent(Event event, boolean endOfBatch) {
         switch (event) {
             case ProcessEvent pe -> relay(pe.kernel());
-            case LossEvent loss when loss.channel().equals(ProcChannel.NAME) -> {
-                for (Entry e : entries) {
-                    if (e.tree != null) {
-                        e.tree.reseed();
-                    }
-                }
-            }
+            case LossEvent loss when loss.channel().equals(ProcChannel.NAME) -> trees.reseedAll();
             default -> {}
         }
     }
@@ -153,26 +205,18 @@ public final class Relay implements Subscriber {
         switch (kernel) {
             case ProcEvent.Fork f -> {
                 if (f.childPid() == f.childTgid()) {
-                    for (Entry e : entries) {
-                        if (e.tree != null) {
-                            e.tree.forked(procFs, f.parentTgid(), f.childTgid());
-                        }
-                    }
+                    trees.forked(f.parentTgid(), f.childTgid());
                 }
                 deliver(ProcEventType.FORK, f.childPid(), f.childTgid(), f.parentTgid());
             }
             case ProcEvent.Exec x -> deliver(ProcEventType.EXEC, x.pid(), x.tgid(), x.tgid());
             case ProcEvent.Exit x -> {
                 if (x.pid() == x.tgid()) {
-                    unregister(x.tgid());
+                    removeExited(x.tgid());
                 }
                 deliver(ProcEventType.EXIT, x.pid(), x.tgid(), x.tgid());
                 if (x.pid() == x.tgid()) {
-                    for (Entry e : entries) {
-                        if (e.tree != null) {
-                            e.tree.exited(x.tgid());
-                        }
-                    }
+                    trees.exited(x.tgid());
                 }
             }
             default -> {}
@@ -183,7 +227,7 @@ public final class Relay implements Subscriber {
     private void deliver(ProcEventType type, int pid, int tgid, int treeKey) {
         RuntimeException failure = null;
         for (Entry e : entries) {
-            if (!e.filter.wants(type, pid, tgid) || (e.tree != null && !e.tree.contains(procFs, treeKey))) {
+            if (!e.filter.wants(type, pid, tgid) || (e.tree != null && !trees.contains(e.tree, treeKey))) {
                 continue;
             }
             try {
@@ -200,7 +244,8 @@ public final class Relay implements Subscriber {
 
     private void remove(SignalEntry entry) {
         if (entries.remove(entry)) {
-            entry.pidfd.close();
+            unfollow(entry);
+            entry.target.close();
         }
     }
 
@@ -211,6 +256,9 @@ public final class Relay implements Subscriber {
             if (e instanceof SignalEntry s) {
                 remove(s);
             }
+        }
+        if (reseeder instanceof ExecutorService service) {
+            service.shutdownNow();
         }
     }
 
@@ -241,23 +289,33 @@ public final class Relay implements Subscriber {
     }
 
     private static final class SignalEntry extends Entry {
-        final Pidfd pidfd;
-        final String comm;
+        final RelayTarget target;
         final int signal;
         /** Written only on the dispatch thread; read by whoever lists registrants. */
         volatile long sent;
         volatile long failed;
 
-        SignalEntry(RelayFilter filter, Pidfd pidfd, String comm, int signal) {
+        SignalEntry(RelayFilter filter, RelayTarget target, int signal) {
             super(filter);
-            this.pidfd = pidfd;
-            this.comm = comm;
+            this.target = target;
             this.signal = signal;
         }
 
         @Override
         void deliver(Relay relay, ProcEventType type, int pid) {
-            int errno = pidfd.queueSignal(signal != 0 ? signal : relay.defaultSignal, pid);
+            if (target.status() != null) {
+                // As kill(2) would decide now: the target may have changed its uids since it was registered.
+                ProcStatus now = target.status().read();
+                if (now == null) {
+                    relay.remove(this); // reaped: the open status file can never describe another process
+                    return;
+                }
+                if (!now.maySignal(target.owner())) {
+                    failed++;
+                    return;
+                }
+            }
+            int errno = target.pidfd().queueSignal(signal != 0 ? signal : relay.defaultSignal, pid);
             if (errno == 0) {
                 sent++;
             } else if (errno == Errno.ESRCH || errno == Errno.EBADF) {
@@ -268,8 +326,8 @@ public final class Relay implements Subscriber {
         }
 
         RelayRegistrant describe(int defaultSignal) {
-            return new RelayRegistrant(pidfd.pid(), comm, signal != 0 ? signal : defaultSignal, signal == 0, filter,
-                    sent, failed);
+            return new RelayRegistrant(target.pid(), target.comm(), signal != 0 ? signal : defaultSignal, signal == 0,
+                    filter, sent, failed);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.upcall.core.relay;
 
+import io.upcall.core.procfs.ProcFs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketException;
@@ -37,13 +38,36 @@ public final class RelayClient {
         }
     }
 
-    /**
-     * Registers {@code pid} (or, with 0, the process that runs this client) to be signalled.
-     * @param signal the signal, or 0 for the relay's default
-     * @return the relay's confirmation, e.g. "registered pid 812 (bash) for fork with SIGRTMIN (the default)"
-     */
+    /** As {@link #register(int, int, RelayFilter, boolean)} without {@code force}. */
     public String register(int pid, int signal, RelayFilter filter) throws IOException {
-        return request(new RelayRequest(RelayRequest.Command.REGISTER, pid, signal, filter)).getFirst();
+        return register(pid, signal, filter, false);
+    }
+
+    /**
+     * Registers {@code pid} (or, with 0, the process that runs this client) to be signalled. Unless {@code force},
+     * first refuses what is almost always a mistake, as the relay would: pid 1, and a process that neither
+     * handles, blocks nor ignores the signal (its first relayed event would end it).
+     *
+     * @param signal the signal, or 0 for the relay's default (then asked from the relay for the check)
+     * @return the relay's confirmation, e.g. "registered pid 812 (bash) for fork with SIGRTMIN (the default)"
+     * @throws IllegalArgumentException when the check refuses, with the reason and what to do
+     */
+    public String register(int pid, int signal, RelayFilter filter, boolean force) throws IOException {
+        if (!force) {
+            int target = pid != RelayRequest.SELF ? pid : (int) ProcessHandle.current().pid();
+            ProcStatus status = StatusFile.readOnce(ProcFs.system(), target);
+            if (status == null) {
+                throw new IllegalArgumentException("no process " + target);
+            }
+            String refusal = RelayTargetCheck.initRefusal(target);
+            if (refusal == null) {
+                refusal = RelayTargetCheck.harmRefusal(target, status, signal != 0 ? signal : signal(0));
+            }
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+        }
+        return request(new RelayRequest(RelayRequest.Command.REGISTER, pid, signal, filter, force)).getFirst();
     }
 
     public String unregister(int pid) throws IOException {

@@ -8,23 +8,29 @@ import java.util.Set;
 /**
  * One line of the relay's control protocol (docs/relay.md), parsed:
  * <pre>
- * register [pid=P] [signal=S] [events=fork,exec,exit] [tree=P] [threads]
+ * register [pid=P] [signal=S] [events=fork,exec,exit] [tree=P] [threads] [force]
  * unregister [pid=P]
  * processes
  * signal [S]
  * </pre>
- * A missing {@code pid} means the connecting process itself. Pure: bad input throws
+ * A missing {@code pid} means the connecting process itself; {@code force} registers a process the relay would
+ * otherwise refuse as a likely mistake ({@link RelayTargetCheck}). Pure: bad input throws
  * {@link IllegalArgumentException} with what was wrong, which the server sends back as {@code error ...}.
  *
  * @param pid    the process concerned, or {@link #SELF}
  * @param signal a signal number, or 0 for "not given"
+ * @param force  register even what {@link RelayTargetCheck} refuses
  */
-record RelayRequest(Command command, int pid, int signal, RelayFilter filter) {
+record RelayRequest(Command command, int pid, int signal, RelayFilter filter, boolean force) {
     static final int SELF = 0;
     /** A request longer than this is not one the protocol defines. */
     static final int MAX_LINE = 1024;
 
     enum Command { REGISTER, UNREGISTER, PROCESSES, SIGNAL }
+
+    RelayRequest(Command command, int pid, int signal, RelayFilter filter) {
+        this(command, pid, signal, filter, false);
+    }
 
     static RelayRequest parse(String line) {
         String[] words = line.strip().split("\\s+");
@@ -40,6 +46,7 @@ record RelayRequest(Command command, int pid, int signal, RelayFilter filter) {
         int signal = 0;
         Set<ProcEventType> events = EnumSet.of(ProcEventType.FORK);
         boolean threads = false;
+        boolean force = false;
         int tree = RelayFilter.ANYWHERE;
         for (int i = 1; i < words.length; i++) {
             String word = words[i];
@@ -51,11 +58,11 @@ record RelayRequest(Command command, int pid, int signal, RelayFilter filter) {
             String key = eq < 0 ? word : word.substring(0, eq);
             String value = eq < 0 ? null : word.substring(eq + 1);
             boolean allowed = switch (command) {
-                case REGISTER -> Set.of("pid", "signal", "events", "tree", "threads").contains(key);
+                case REGISTER -> Set.of("pid", "signal", "events", "tree", "threads", "force").contains(key);
                 case UNREGISTER -> key.equals("pid");
                 default -> false;
             };
-            if (!allowed || (value == null) != key.equals("threads")) {
+            if (!allowed || (value == null) != (key.equals("threads") || key.equals("force"))) {
                 throw new IllegalArgumentException("'" + word + "' is not an argument of " + words[0]);
             }
             switch (key) {
@@ -63,11 +70,12 @@ record RelayRequest(Command command, int pid, int signal, RelayFilter filter) {
                 case "signal" -> signal = Signals.parse(value);
                 case "tree" -> tree = positive(value, "tree");
                 case "threads" -> threads = true;
+                case "force" -> force = true;
                 case "events" -> events = events(value);
                 default -> throw new IllegalStateException(key);
             }
         }
-        return new RelayRequest(command, pid, signal, new RelayFilter(events, threads, tree));
+        return new RelayRequest(command, pid, signal, new RelayFilter(events, threads, tree), force);
     }
 
     private static Set<ProcEventType> events(String list) {
@@ -109,6 +117,9 @@ record RelayRequest(Command command, int pid, int signal, RelayFilter filter) {
             }
             if (filter.threads()) {
                 line.append(" threads");
+            }
+            if (force) {
+                line.append(" force");
             }
         }
         return line.toString();

@@ -3,167 +3,110 @@ package io.upcall.core.relay;
 import io.upcall.core.procfs.ProcFs;
 import io.upcall.linux.Errno;
 import io.upcall.linux.LinuxException;
-import io.upcall.linux.NetlinkSocket;
 import io.upcall.linux.PeerCredentials;
+import io.upcall.linux.Pidfd;
 import io.upcall.linux.Signals;
 import io.upcall.linux.UnixConnection;
 import io.upcall.linux.UnixServerSocket;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
 
 /**
  * The relay's control socket: a Unix stream socket on which processes register to be signalled
- * ({@link RelayRequest} gives the protocol, one request per connection). Who asks is known from
- * {@code SO_PEERCRED}, not from anything the client says: a process may register or unregister itself;
- * acting on another process needs root or the uid that process runs as (its real or saved uid, the rule
- * {@code kill(2)} applies); changing the default signal needs root or the uid the relay runs as.
+ * ({@link RelayRequest} gives the protocol, one request per connection). Who asks is known from the kernel
+ * ({@code SO_PEERCRED}, and {@code SO_PEERPIDFD} for "this process"), never from anything the client says.
+ * Acting on a process needs root or the right {@code kill(2)} applies (the asker's uid is the target's real or
+ * saved uid), checked on a pidfd opened before the target's credentials are read and found alive after; a process
+ * that has exited is refused. Changing the default signal needs root or the uid the relay runs as.
  *
- * <p>One thread serves the socket, a connection at a time, each read bounded by a deadline, so a client that
- * connects and says nothing delays the others by at most that.
+ * <p>Connections are served concurrently by {@link RelayControlLoop}, each within a deadline, with a cap per uid;
+ * {@code docs/security.md} says what is trusted and why.
  */
 public final class RelayServer implements AutoCloseable {
     public static final Path DEFAULT_SOCKET = Path.of("/run/upcall/relay.sock");
-    private static final int READ_DEADLINE_MILLIS = 2_000;
-    private static final int ACCEPT_WAKEUP_MILLIS = 200;
-    /** File type bits of {@code st_mode} ({@code <sys/stat.h>}). */
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
+    /** How many processes one uid may have registered at once, unless told otherwise at start. */
+    public static final int DEFAULT_MAX_PER_UID = 64;
 
     private final UnixServerSocket socket;
     private final Relay relay;
     private final Consumer<String> log;
+    private final int maxPerUid;
     private final ProcFs procFs = ProcFs.system();
     private final int ownUid;
+    private final RelayControlLoop loop;
     private final Thread thread;
-    private volatile boolean stopping;
 
-    private RelayServer(UnixServerSocket socket, Relay relay, Consumer<String> log) {
+    private RelayServer(UnixServerSocket socket, Relay relay, Consumer<String> log, int maxPerUid) {
         this.socket = socket;
         this.relay = relay;
         this.log = log;
-        int[] uids = procFs.uids(NetlinkSocket.getpid());
-        this.ownUid = uids != null ? uids[1] : 0;
-        this.thread = Thread.ofPlatform().name("upcall-relay").daemon().unstarted(this::serve);
+        this.maxPerUid = maxPerUid;
+        this.ownUid = RelaySocketPath.ownUid();
+        this.loop = new RelayControlLoop(socket, this::answer, log);
+        this.thread = Thread.ofPlatform().name("upcall-relay").daemon().unstarted(loop::run);
+    }
+
+    /** As {@link #start(Path, Relay, Consumer, int)} with {@link #DEFAULT_MAX_PER_UID}. */
+    public static RelayServer start(Path path, Relay relay, Consumer<String> log) throws IOException {
+        return start(path, relay, log, DEFAULT_MAX_PER_UID);
     }
 
     /**
-     * Listens on {@code path} (creating its directory; replacing a stale socket nobody serves) and serves
-     * {@code relay}'s registrations until closed.
+     * Listens on {@code path} and serves {@code relay}'s registrations until closed. The socket's directory must
+     * belong to this process's user and be writable by no one else; only the default one, {@code /run/upcall},
+     * is created.
      *
-     * @param log receives one line per registration, removal and refusal
-     * @throws IOException when another relay already serves that path, or the socket cannot be made
+     * @param log       receives one line per registration, removal and refusal
+     * @param maxPerUid how many processes one uid may have registered at once
+     * @throws IOException when the place is not safe, another relay already serves that path, or the socket cannot
+     *                     be made; the message says which and what to do
      */
-    public static RelayServer start(Path path, Relay relay, Consumer<String> log) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            Files.createDirectories(parent,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    public static RelayServer start(Path path, Relay relay, Consumer<String> log, int maxPerUid) throws IOException {
+        if (maxPerUid < 1) {
+            throw new IllegalArgumentException("at most " + maxPerUid + " registrations per uid: give 1 or more");
         }
-        removeIfStale(path);
-        UnixServerSocket socket = UnixServerSocket.listen(path, 64);
-        // Anyone may connect: what they may do is decided per request from their credentials.
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
-        RelayServer server = new RelayServer(socket, relay, log);
+        UnixServerSocket socket = RelaySocketPath.listen(path);
+        RelayServer server;
+        try {
+            server = new RelayServer(socket, relay, log, maxPerUid);
+        } catch (RuntimeException e) {
+            socket.close();
+            Files.deleteIfExists(socket.path());
+            throw e;
+        }
         server.thread.start();
         return server;
-    }
-
-    private static void removeIfStale(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if ((mode & S_IFMT) != S_IFSOCK) {
-            throw new IOException(path + " exists and is not a socket; not replacing it");
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            throw new IOException("a relay already serves " + path);
-        } catch (java.net.ConnectException e) {
-            Files.delete(path); // nobody listens: left by a relay that died
-        }
     }
 
     public Path path() {
         return socket.path();
     }
 
-    private void serve() {
-        while (!stopping) {
-            try (UnixConnection conn = socket.accept(ACCEPT_WAKEUP_MILLIS)) {
-                if (conn != null) {
-                    answer(conn);
-                }
-            } catch (IOException | RuntimeException e) {
-                log.accept("relay: " + e.getMessage());
-            }
-        }
-    }
-
-    private void answer(UnixConnection conn) throws LinuxException {
-        PeerCredentials peer = conn.peerCredentials();
-        String line = readLine(conn);
-        if (line == null) {
-            return;
-        }
-        String reply;
+    private String answer(UnixConnection connection, PeerCredentials peer, String line) {
         try {
-            reply = handle(RelayRequest.parse(line), peer);
+            return handle(RelayRequest.parse(line), connection, peer);
         } catch (IllegalArgumentException | SecurityException e) {
-            log.accept("relay: refused '" + line + "' from pid " + peer.pid() + " (uid " + peer.uid() + "): "
-                    + e.getMessage());
-            reply = "error " + e.getMessage() + "\n";
+            log.accept("relay: refused '" + line + "' from pid " + peer.pid() + " (uid " + peer.uid()
+                    + "): " + e.getMessage());
+            return "error " + e.getMessage().replace('\n', ' ') + "\n";
+        } catch (RuntimeException e) {
+            // A fault of the relay's, not the client's: say so to both rather than leave the client waiting.
+            log.accept("relay: failed to answer '" + line + "' from pid " + peer.pid() + ": " + e);
+            return "error the relay failed: " + String.valueOf(e.getMessage()).replace('\n', ' ') + "\n";
         }
-        conn.write(reply.getBytes(StandardCharsets.UTF_8), READ_DEADLINE_MILLIS);
     }
 
-    /** The first line the client sends, or null when it sent none in time (or too much). */
-    private static String readLine(UnixConnection conn) throws LinuxException {
-        byte[] buf = new byte[RelayRequest.MAX_LINE];
-        int length = 0;
-        long deadline = System.nanoTime() + READ_DEADLINE_MILLIS * 1_000_000L;
-        while (length < buf.length) {
-            int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
-            int n = conn.read(buf, length, buf.length - length, left);
-            if (n <= 0 || System.nanoTime() > deadline) {
-                return null;
-            }
-            for (int i = length; i < length + n; i++) {
-                if (buf[i] == '\n') {
-                    return new String(buf, 0, i, StandardCharsets.UTF_8);
-                }
-            }
-            length += n;
-        }
-        return null;
-    }
-
-    private String handle(RelayRequest request, PeerCredentials peer) {
-        int target = request.pid() == RelayRequest.SELF ? peer.pid() : request.pid();
+    private String handle(RelayRequest request, UnixConnection connection, PeerCredentials peer) {
         return switch (request.command()) {
-            case REGISTER -> {
-                authorize(peer, target);
-                try {
-                    RelayRegistrant r = relay.registerSignal(target, request.signal(), request.filter());
-                    String what = "registered pid " + r.pid() + " (" + r.comm() + ") for " + r.filter() + " with "
-                            + Signals.name(r.signal()) + (r.defaultSignal() ? " (the default)" : "");
-                    log.accept("relay: " + what + ", asked by pid " + peer.pid() + " (uid " + peer.uid() + ")");
-                    yield "ok " + what + "\n";
-                } catch (LinuxException e) {
-                    throw new IllegalArgumentException(e.errno() == Errno.ESRCH ? "no process " + target
-                            : e.errno() == Errno.EINVAL ? target + " is a thread, not a process: register its process"
-                            : e.getMessage());
-                }
-            }
+            case REGISTER -> register(request, connection, peer);
             case UNREGISTER -> {
-                authorize(peer, target);
+                int target;
+                try (Resolved t = resolve(request.pid(), connection, peer)) {
+                    authorize(peer, t, "unregister");
+                    target = t.pid;
+                }
                 if (!relay.unregister(target)) {
                     throw new IllegalArgumentException("pid " + target + " is not registered");
                 }
@@ -185,17 +128,109 @@ public final class RelayServer implements AutoCloseable {
         };
     }
 
-    private void authorize(PeerCredentials peer, int target) {
-        if (peer.uid() == 0 || target == peer.pid()) {
-            return;
+    private String register(RelayRequest request, UnixConnection connection, PeerCredentials peer) {
+        int signal = request.signal() != 0 ? request.signal() : relay.defaultSignal();
+        Relay.checkSignal(signal);
+        int tree = request.filter().treeRoot();
+        if (tree != RelayFilter.ANYWHERE && procFs.parentOf(tree) < 0) {
+            throw new IllegalArgumentException("no process " + tree + " to take the tree from (tree=" + tree + ")");
         }
-        int[] uids = procFs.uids(target);
-        if (uids == null) {
-            throw new IllegalArgumentException("no process " + target);
+        Resolved t = resolve(request.pid(), connection, peer);
+        RelayTarget target;
+        try {
+            authorize(peer, t, "register");
+            String refusal = request.force() ? null : RelayTargetCheck.refusal(t.pid, t.status, signal);
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+            target = t.target(peer.uid());
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
         }
-        if (uids[0] != peer.uid() && uids[2] != peer.uid()) {
-            throw new SecurityException("uid " + peer.uid() + " may not register pid " + target + " (it runs as uid "
-                    + uids[0] + "): only root or its own user may");
+        RelayRegistrant r;
+        try {
+            r = relay.registerSignal(target, request.signal(), request.filter(), maxPerUid);
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+        String what = "registered pid " + r.pid() + " (" + r.comm() + ") for " + r.filter() + " with "
+                + Signals.name(r.signal()) + (r.defaultSignal() ? " (the default)" : "");
+        log.accept("relay: " + what + ", asked by pid " + peer.pid() + " (uid " + peer.uid() + ")"
+                + (request.force() ? ", forced" : ""));
+        return "ok " + what + "\n";
+    }
+
+    /**
+     * A target process, proven: its pidfd was opened first (for "this process", the kernel's own from the
+     * connection), then its status was read, then the pidfd said it had not exited, so the status read is that
+     * process's and not another's that took its pid.
+     */
+    private static final class Resolved implements AutoCloseable {
+        final Pidfd pidfd;
+        final int pid;
+        StatusFile file;
+        final ProcStatus status;
+
+        Resolved(Pidfd pidfd, StatusFile file, ProcStatus status) {
+            this.pidfd = pidfd;
+            this.pid = pidfd.pid();
+            this.file = file;
+            this.status = status;
+        }
+
+        /** Hands the pidfd (and, for an unprivileged owner, the status file) to a registration. */
+        RelayTarget target(int owner) {
+            StatusFile kept = owner == 0 ? null : file;
+            if (kept == null) {
+                file.close();
+            }
+            file = null;
+            return new RelayTarget(pidfd, kept, owner, status.name());
+        }
+
+        @Override
+        public void close() {
+            if (file != null) {
+                file.close();
+                pidfd.close();
+            }
+        }
+    }
+
+    private Resolved resolve(int requested, UnixConnection connection, PeerCredentials peer) {
+        boolean self = requested == RelayRequest.SELF;
+        String who = self ? "the process that connected (pid " + peer.pid() + ")" : "pid " + requested;
+        Pidfd pidfd;
+        try {
+            pidfd = self ? connection.peerPidfd() : Pidfd.open(requested);
+        } catch (LinuxException e) {
+            throw new IllegalArgumentException(self && e.errno() == Errno.ENOPROTOOPT
+                    ? "this kernel cannot prove which process connected (SO_PEERPIDFD needs Linux 6.5): give pid="
+                    : self ? who + " has exited; the relay acts only for a process that is still there"
+                    : e.errno() == Errno.ESRCH ? "no process " + requested
+                    : e.errno() == Errno.EINVAL ? requested + " is a thread, not a process: register its process"
+                    : e.getMessage());
+        }
+        StatusFile file = StatusFile.open(procFs, pidfd.pid());
+        ProcStatus status = file != null ? file.read() : null;
+        if (status == null || pidfd.hasExited()) {
+            if (file != null) {
+                file.close();
+            }
+            pidfd.close();
+            throw new IllegalArgumentException(who + " has exited; the relay acts only for a process that is still "
+                    + "there");
+        }
+        return new Resolved(pidfd, file, status);
+    }
+
+    /** As {@code kill(2)} decides: root, or the asker's uid is the target's real or saved uid. */
+    private static void authorize(PeerCredentials peer, Resolved t, String action) {
+        if (!t.status.maySignal(peer.uid())) {
+            throw new SecurityException("uid " + peer.uid() + " may not " + action + " pid " + t.pid + " (it runs as uid "
+                    + t.status.realUid() + "): only root or its own user may");
         }
     }
 
@@ -214,7 +249,7 @@ public final class RelayServer implements AutoCloseable {
     /** Stops serving and removes the socket file. */
     @Override
     public void close() throws InterruptedException {
-        stopping = true;
+        loop.stop();
         thread.join();
         socket.close();
         try {

@@ -111,7 +111,9 @@ class PipelineTest {
         p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
         p.close(java.time.Duration.ofSeconds(10));
         assertThat(seen).hasSize(2);
-        assertThat(errors).containsExactly("subscriber 0: boom", "subscriber 0: boom");
+        // It fails on the loss report it is then given, too: the error handler hears both, and the stream goes on.
+        assertThat(errors).containsExactly("subscriber 0: boom", "subscriber 0 (loss report): boom", "subscriber 0: boom",
+                "subscriber 0 (loss report): boom");
         assertThat(closed).containsExactly("good");
     }
 
@@ -189,5 +191,104 @@ class PipelineTest {
         p.close(java.time.Duration.ofSeconds(10));
         assertThat(seen).hasSize(2);
         assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> assertThat(l.count()).isEqualTo(3));
+    }
+
+    // Fault injection, one test per path on which an event could once be lost without a loss event (issue 10).
+
+    @Test
+    void aDeferredBatchWhoseDecodingFailsIsReportedAsLossOnItsChannel() throws Exception {
+        List<Event> seen = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Pipeline p = new Pipeline(100, List.of(), List.of((e, end) -> seen.add(e)), (w, t) -> errors.add(w), () -> T);
+        p.start();
+        p.publisher("device").publishDeferred(out -> {
+            out.add(exec(1));
+            throw new IllegalStateException("decoder bug");
+        }, 3);
+        p.publisher("device").publish(new Event[] {exec(2)}, 1);
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).hasSize(3);
+        assertThat(seen.get(0)).isEqualTo(exec(1));
+        assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> {
+            assertThat(l.channel()).isEqualTo("device");
+            assertThat(l.reason()).contains("decoding failed", "decoder bug", "3 messages");
+        });
+        assertThat(seen.get(2)).isEqualTo(exec(2));
+        assertThat(errors).containsExactly("device decoding");
+    }
+
+    @Test
+    void aSubscriberThatFailsOnAnEventIsToldInItsStreamThatItLostIt() throws Exception {
+        List<Event> seen = new ArrayList<>();
+        Subscriber flaky = (e, end) -> {
+            if (e instanceof ProcessEvent pe && pe.kernel().subjectPid() == 2) {
+                throw new java.io.IOException("disk full");
+            }
+            seen.add(e);
+        };
+        Pipeline p = new Pipeline(100, List.of(), List.of(flaky), (w, t) -> { }, () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2), exec(3)}, 3);
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).hasSize(3);
+        assertThat(seen.get(1)).isInstanceOfSatisfying(LossEvent.class, l -> {
+            assertThat(l.count()).isEqualTo(1);
+            assertThat(l.channel()).isEqualTo("proc");
+            assertThat(l.reason()).contains("failed on a exec event", "disk full");
+        });
+    }
+
+    @Test
+    void anErrorInASubscriberDoesNotEndTheStreamNorSilenceLaterLoss() throws Exception {
+        List<Event> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscriber failing = (e, end) -> {
+            if (e instanceof ProcessEvent pe && pe.kernel().subjectPid() == 1) {
+                throw new StackOverflowError("deep");
+            }
+        };
+        Pipeline p = new Pipeline(4, List.of(), List.of(failing, (e, end) -> seen.add(e)), (w, t) -> { }, () -> T);
+        p.start();
+        Pipeline.Publisher in = p.publisher("proc");
+        in.publish(new Event[] {exec(1)}, 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        in.publish(new Event[] {exec(2), exec(3), exec(4), exec(5), exec(6)}, 5); // past the capacity of 4: dropped
+        in.publish(new Event[] {exec(9)}, 1);
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).filteredOn(e -> e instanceof ProcessEvent).extracting(e -> ((ProcessEvent) e).kernel().subjectPid())
+                .containsExactly(1, 9);
+        assertThat(seen).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(LossEvent.class,
+                l -> assertThat(l.count()).isEqualTo(5)));
+    }
+
+    @Test
+    void aCloseThatGivesUpSaysHowManyEventsWereNotDelivered() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipeline p = new Pipeline(100, List.of(), List.of((e, end) -> release.await()),
+                (w, t) -> errors.add(w + ": " + t.getMessage()), () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2), exec(3)}, 3);
+        try {
+            assertThat(p.close(java.time.Duration.ofMillis(200))).isFalse();
+            assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("close: 3 events still queued were not delivered"));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void eventsPublishedAfterTheStreamEndedAreToldToTheErrorHandler() throws Exception {
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipeline p = new Pipeline(100, List.of(), List.of((e, end) -> { }), (w, t) -> errors.add(w + ": " + t.getMessage()),
+                () -> T);
+        p.start();
+        Pipeline.Publisher late = p.publisher("hotplug");
+        assertThat(p.close(java.time.Duration.ofSeconds(10))).isTrue();
+        late.publish(new Event[] {exec(1), exec(2)}, 2);
+        assertThat(errors).containsExactly("hotplug after the stream ended: 2 events published after the stream ended "
+                + "were not delivered");
     }
 }

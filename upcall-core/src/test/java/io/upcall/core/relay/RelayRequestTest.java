@@ -29,7 +29,8 @@ class RelayRequestTest {
 
     @Test
     void whatTheClientSendsParsesBackToTheSameRequest() {
-        for (String line : new String[] {"register pid=5 signal=40 events=exec,exit tree=9 threads", "register events=fork",
+        for (String line : new String[] {"register pid=5 signal=40 events=exec,exit tree=9 threads force",
+                "register events=fork",
                 "unregister pid=77", "unregister", "processes", "signal", "signal 36"}) {
             assertThat(RelayRequest.parse(line).toLine()).isEqualTo(line);
         }
@@ -46,9 +47,23 @@ class RelayRequestTest {
                 .hasMessageContaining("the relay sends fork, exec and exit, not uid");
         assertThatThrownBy(() -> RelayRequest.parse("register events=")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RelayRequest.parse("register threads=1")).hasMessageContaining("'threads=1'");
+        assertThatThrownBy(() -> RelayRequest.parse("register force=yes")).hasMessageContaining("'force=yes'");
+        assertThatThrownBy(() -> RelayRequest.parse("unregister force")).hasMessageContaining("not an argument of unregister");
         assertThatThrownBy(() -> RelayRequest.parse("unregister tree=3")).hasMessageContaining("not an argument of unregister");
         assertThatThrownBy(() -> RelayRequest.parse("processes pid=3")).hasMessageContaining("not an argument of processes");
         assertThatThrownBy(() -> RelayRequest.parse("signal 34 35")).hasMessageContaining("not an argument of signal");
+    }
+
+    @Test
+    void forceIsAWordOfItsOwn() {
+        assertThat(RelayRequest.parse("register pid=1 force").force()).isTrue();
+        assertThat(RelayRequest.parse("register pid=1").force()).isFalse();
+    }
+
+    @Test
+    void refusesSignalsThatCannotBeCaught() {
+        assertThatThrownBy(() -> Relay.checkSignal(9)).hasMessageContaining("SIGKILL) cannot be caught");
+        assertThatThrownBy(() -> Relay.checkSignal(19)).hasMessageContaining("SIGSTOP) cannot be caught");
     }
 
     @Test
