@@ -71,6 +71,15 @@ final class ReplayCommand implements Callable<Integer> {
         }
         byte[] capture;
         try {
+            // The file may come from anyone: one larger than a replay can hold is refused before it is read, not
+            // met with an OutOfMemoryError half-way through.
+            long size = Files.size(file);
+            long limit = Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 2);
+            if (size > limit) {
+                err.println("upcall: " + Printable.escape(file.toString()) + ": " + size + " bytes, more than the " + limit
+                        + " a replay reads into memory here; split it first (editcap -c 1000000 FILE PART.pcapng)");
+                return 1;
+            }
             capture = Files.readAllBytes(file);
         } catch (IOException e) {
             err.println("upcall: cannot read " + Printable.escape(file.toString()) + ": " + IoReasons.reason(e));
