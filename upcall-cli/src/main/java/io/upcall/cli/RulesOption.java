@@ -46,7 +46,12 @@ final class RulesOption {
             loaded = loaded.withMaxJobs(maxJobs);
         }
         warnAboutMissingPrograms(loaded, err);
-        builder.react(HotplugRunner.of(loaded));
+        HotplugRunner runner = HotplugRunner.of(loaded);
+        if (runner.uncontained() != null) {
+            err.println("upcall: warning: hotplug programs get no cgroup of their own (" + Printable.escape(runner.uncontained())
+                    + "): a child that double-forks outlives its program and its timeout");
+        }
+        builder.react(runner);
         return 0;
     }
 

@@ -36,6 +36,10 @@ final class ActionExecution {
         this.graceNanos = graceNanos;
     }
 
+    Launcher launcher() {
+        return launcher;
+    }
+
     /** The longest {@link #run} takes to stop a program once asked to: the grace period and the wait after SIGKILL. */
     long stopNanos() {
         return graceNanos + AFTER_KILL_NANOS;

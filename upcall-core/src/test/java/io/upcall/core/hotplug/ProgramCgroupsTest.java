@@ -46,4 +46,13 @@ class ProgramCgroupsTest {
         assertThat(p.unavailable()).isEqualTo("cannot create a cgroup in " + dir.resolve("nowhere/a")
                 + " (no such directory): needs root or a delegated cgroup");
     }
+
+    /** Without cgroups the runner says why, so that the command can warn at start that daemons will escape. */
+    @Test
+    void aRunnerWithoutCgroupsSaysWhy() {
+        ProcessLauncher launcher = new ProcessLauncher(new ProgramCgroups.Probe(null, "no cgroup v2 hierarchy is mounted here"));
+        HotplugRunner runner = new HotplugRunner(HotplugRules.of(HotplugRule.builder().run("/bin/true").build()),
+                new ActionExecution(launcher, java.time.Instant::now, System::nanoTime, 1), java.time.Instant::now, 10);
+        assertThat(runner.uncontained()).isEqualTo("no cgroup v2 hierarchy is mounted here");
+    }
 }
