@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A netlink socket ({@code socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, family)}) that knows its family
@@ -27,17 +26,16 @@ public final class NetlinkSocket implements AutoCloseable {
     /** What {@link #receive} returns when the kernel dropped messages for lack of buffer (ENOBUFS). */
     public static final int OVERFLOW = -1;
 
-    private final int fd;
+    private final FileDescriptor fd;
     private final int family;
     private final Arena arena = Arena.ofShared();
     /** errno capture for the reading thread's calls; setup calls allocate their own. */
     private final MemorySegment readErrno = Native.allocateErrno(arena);
     private final PollIn readable;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private int groups;
 
     private NetlinkSocket(int fd, int family) {
-        this.fd = fd;
+        this.fd = new FileDescriptor(fd, familyName(family));
         this.family = family;
         this.readable = new PollIn(arena, fd, "poll(" + familyName(family) + ")");
     }
@@ -85,7 +83,7 @@ public final class NetlinkSocket implements AutoCloseable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment errno = Native.allocateErrno(call);
             MemorySegment addr = sockaddr(call, 0, groupsMask);
-            if (Native.bind(errno, fd, addr, (int) addr.byteSize()) < 0) {
+            if (fd.call(d -> Native.bind(errno, d, addr, (int) addr.byteSize())) < 0) {
                 throw fail("bind", Native.errno(errno));
             }
             this.groups = groupsMask;
@@ -99,7 +97,7 @@ public final class NetlinkSocket implements AutoCloseable {
             MemorySegment addr = sockaddr(call, 0, 0);
             MemorySegment len = call.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, (int) addr.byteSize());
-            if (Native.getsockname(errno, fd, addr, len) < 0) {
+            if (fd.call(d -> Native.getsockname(errno, d, addr, len)) < 0) {
                 throw fail("getsockname", Native.errno(errno));
             }
             return addr.get(JAVA_INT, 4);
@@ -134,7 +132,7 @@ public final class NetlinkSocket implements AutoCloseable {
             MemorySegment timeval = call.allocate(16, 8); // struct timeval { time_t tv_sec; suseconds_t tv_usec; }
             timeval.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, millis / 1000);
             timeval.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, (millis % 1000) * 1000L);
-            if (Native.setsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_RCVTIMEO, timeval, 16) < 0) {
+            if (fd.call(d -> Native.setsockopt(errno, d, Sockets.SOL_SOCKET, Sockets.SO_RCVTIMEO, timeval, 16)) < 0) {
                 throw fail("setsockopt(SO_RCVTIMEO)", Native.errno(errno));
             }
         }
@@ -152,7 +150,7 @@ public final class NetlinkSocket implements AutoCloseable {
             MemorySegment value = call.allocate(JAVA_INT);
             MemorySegment len = call.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, 4);
-            if (Native.getsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, value, len) < 0) {
+            if (fd.call(d -> Native.getsockopt(errno, d, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, value, len)) < 0) {
                 throw fail("getsockopt(SO_RCVBUF)", Native.errno(errno));
             }
             return value.get(JAVA_INT, 0);
@@ -164,7 +162,7 @@ public final class NetlinkSocket implements AutoCloseable {
             MemorySegment errno = Native.allocateErrno(call);
             MemorySegment v = call.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
-            if (Native.setsockopt(errno, fd, level, name, v, 4) < 0) {
+            if (fd.call(d -> Native.setsockopt(errno, d, level, name, v, 4)) < 0) {
                 throw fail(what, Native.errno(errno));
             }
         }
@@ -187,7 +185,7 @@ public final class NetlinkSocket implements AutoCloseable {
             MemorySegment buf = call.allocate(Math.max(1, message.length), 8);
             MemorySegment.copy(message, 0, buf, JAVA_BYTE, 0, message.length);
             MemorySegment addr = sockaddr(call, portId, groupsMask);
-            long sent = Native.sendto(errno, fd, buf, message.length, 0, addr, (int) addr.byteSize());
+            long sent = fd.call(d -> Native.sendto(errno, d, buf, message.length, 0, addr, (int) addr.byteSize()));
             if (sent < 0) {
                 throw fail("sendto", Native.errno(errno));
             }
@@ -216,13 +214,13 @@ public final class NetlinkSocket implements AutoCloseable {
         int n;
         int flags = wait ? Sockets.MSG_WAITFORONE : Sockets.MSG_DONTWAIT;
         if (batch.capacity() == 1) {
-            long length = Native.recvmsg(readErrno, fd, batch.vector, wait ? 0 : Sockets.MSG_DONTWAIT);
+            long length = fd.call(d -> Native.recvmsg(readErrno, d, batch.vector, wait ? 0 : Sockets.MSG_DONTWAIT));
             if (length >= 0) {
                 batch.vector.set(JAVA_INT, ReceiveBatch.MSG_LEN, (int) length);
             }
             n = length >= 0 ? 1 : -1;
         } else {
-            n = Native.recvmmsg(readErrno, fd, batch.vector, batch.capacity(), flags, MemorySegment.NULL);
+            n = (int) fd.call(d -> Native.recvmmsg(readErrno, d, batch.vector, batch.capacity(), flags, MemorySegment.NULL));
         }
         if (n >= 0) {
             batch.received(n);
@@ -241,7 +239,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * @return true when readable
      */
     public boolean poll(int timeoutMillis) throws LinuxException {
-        return readable.await(readErrno, timeoutMillis);
+        return fd.call(d -> readable.await(readErrno, timeoutMillis) ? 1 : 0) == 1;
     }
 
     private LinuxException fail(String call, int errno) {
@@ -258,14 +256,18 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed.get();
+        return fd.isClosed();
     }
 
+    /** Closes the socket once, from any thread; it waits for a receive under way (at most the receive timeout). */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            Native.close(readErrno, fd);
-            arena.close();
+        synchronized (this) {
+            if (fd.isClosed()) {
+                return;
+            }
+            fd.close();
         }
+        arena.close();
     }
 }

@@ -30,17 +30,16 @@ public final class Pidfd implements AutoCloseable {
     private static final int SENDER_PID = Native.getpid();
     private static final int SENDER_UID = Native.getuid();
 
-    private final int fd;
+    private final FileDescriptor fd;
     private final int pid;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment errno = Native.allocateErrno(arena);
     private final MemorySegment siginfo = arena.allocate(SIGINFO_SIZE, 8);
     private final PollIn exited;
-    private boolean closed;
 
     /** Takes ownership of {@code fd}, a pidfd for process {@code pid}. */
     Pidfd(int fd, int pid) {
-        this.fd = fd;
+        this.fd = new FileDescriptor(fd, "pidfd " + pid);
         this.pid = pid;
         this.exited = new PollIn(arena, fd, "poll(pidfd " + pid + ")");
     }
@@ -73,7 +72,7 @@ public final class Pidfd implements AutoCloseable {
      *         {@link Errno#EBADF} after {@link #close}
      */
     public synchronized int queueSignal(int signal, int value) {
-        if (closed) {
+        if (fd.isClosed()) {
             return Errno.EBADF;
         }
         siginfo.fill((byte) 0);
@@ -82,16 +81,20 @@ public final class Pidfd implements AutoCloseable {
         siginfo.set(JAVA_INT, SI_PID, SENDER_PID);
         siginfo.set(JAVA_INT, SI_UID, SENDER_UID);
         siginfo.set(JAVA_INT, SI_VALUE, value);
-        return Native.pidfdSendSignal(errno, fd, signal, siginfo, 0) == 0 ? 0 : Native.errno(errno);
+        try {
+            return fd.call(d -> Native.pidfdSendSignal(errno, d, signal, siginfo, 0)) == 0 ? 0 : Native.errno(errno);
+        } catch (LinuxException e) {
+            return e.errno(); // closed meanwhile: EBADF
+        }
     }
 
     /** True once the process has exited (a pidfd polls readable then), or after {@link #close}. */
     public synchronized boolean hasExited() {
-        if (closed) {
+        if (fd.isClosed()) {
             return true;
         }
         try {
-            return exited.await(errno, 0);
+            return fd.call(d -> exited.await(errno, 0) ? 1 : 0) == 1;
         } catch (LinuxException e) {
             return false; // cannot tell: it stays registered until its exit event or ESRCH says otherwise
         }
@@ -109,9 +112,8 @@ public final class Pidfd implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            Native.close(errno, fd);
+        if (!fd.isClosed()) {
+            fd.close();
             arena.close();
         }
     }

@@ -161,7 +161,7 @@ public final class ReceiveBatch implements AutoCloseable {
      * The sender's {@code SCM_CREDENTIALS} (needs {@code SO_PASSCRED}), or {@code null} when the message
      * carried none.
      */
-    public Credentials credentials(int i) {
+    public Ucred credentials(int i) {
         check(i);
         MemorySegment hdr = header(i);
         long controlLength = hdr.get(JAVA_LONG, MSG_CONTROLLEN);
@@ -175,7 +175,7 @@ public final class ReceiveBatch implements AutoCloseable {
                 return null;
             }
             if (level == Sockets.SOL_SOCKET && type == SCM_CREDENTIALS && cmsgLen >= 28 && offset + 28 <= CONTROL_SIZE) {
-                return new Credentials(control.get(JAVA_INT, offset + 16), control.get(JAVA_INT, offset + 20),
+                return new Ucred(control.get(JAVA_INT, offset + 16), control.get(JAVA_INT, offset + 20),
                         control.get(JAVA_INT, offset + 24));
             }
             offset += (cmsgLen + 7) & ~7L;
@@ -187,7 +187,4 @@ public final class ReceiveBatch implements AutoCloseable {
     public void close() {
         arena.close();
     }
-
-    /** {@code struct ucred}: who sent a message, as the kernel vouches. */
-    public record Credentials(int pid, int uid, int gid) {}
 }

@@ -14,20 +14,19 @@ import java.lang.foreign.MemorySegment;
 public final class UnixConnection implements AutoCloseable {
     private static final int BUFFER = 64 << 10;
 
-    private final int fd;
+    private final FileDescriptor fd;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment errno = Native.allocateErrno(arena);
     private final MemorySegment buffer = arena.allocate(BUFFER, 8);
     private final PollIn readable;
-    private boolean closed;
 
     UnixConnection(int fd) {
-        this.fd = fd;
+        this.fd = new FileDescriptor(fd, "AF_UNIX connection");
         this.readable = new PollIn(arena, fd, "poll(AF_UNIX)");
     }
 
     int fd() {
-        return fd;
+        return fd.number();
     }
 
     /**
@@ -35,14 +34,14 @@ public final class UnixConnection implements AutoCloseable {
      * The pid stays the same number after that process has exited, when it may name another process: use
      * {@link #peerPidfd()} to act on the process itself.
      */
-    public PeerCredentials peerCredentials() throws LinuxException {
+    public Ucred peerCredentials() throws LinuxException {
         MemorySegment ucred = arena.allocate(12, 4);
         MemorySegment len = arena.allocate(JAVA_INT);
         len.set(JAVA_INT, 0, 12);
-        if (Native.getsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, ucred, len) < 0) {
+        if (fd.call(d -> Native.getsockopt(errno, d, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, ucred, len)) < 0) {
             throw new LinuxException("getsockopt(SO_PEERCRED)", Native.errno(errno));
         }
-        return new PeerCredentials(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
+        return new Ucred(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
     }
 
     /**
@@ -59,7 +58,7 @@ public final class UnixConnection implements AutoCloseable {
         MemorySegment value = arena.allocate(JAVA_INT);
         MemorySegment len = arena.allocate(JAVA_INT);
         len.set(JAVA_INT, 0, 4);
-        if (Native.getsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_PEERPIDFD, value, len) < 0) {
+        if (fd.call(d -> Native.getsockopt(errno, d, Sockets.SOL_SOCKET, Sockets.SO_PEERPIDFD, value, len)) < 0) {
             throw new LinuxException("getsockopt(SO_PEERPIDFD)", Native.errno(errno));
         }
         return new Pidfd(value.get(JAVA_INT, 0), pid);
@@ -70,10 +69,10 @@ public final class UnixConnection implements AutoCloseable {
      * @return bytes read; 0 when the peer closed its end; -1 when nothing came in time
      */
     public int read(byte[] into, int offset, int length, int timeoutMillis) throws LinuxException {
-        if (!readable.await(errno, timeoutMillis)) {
+        if (fd.call(d -> readable.await(errno, timeoutMillis) ? 1 : 0) == 0) {
             return -1;
         }
-        long n = Native.read(errno, fd, buffer, Math.min(length, BUFFER));
+        long n = fd.call(d -> Native.read(errno, d, buffer, Math.min(length, BUFFER)));
         if (n < 0) {
             int e = Native.errno(errno);
             if (e == Errno.EAGAIN || e == Errno.EINTR) {
@@ -93,8 +92,8 @@ public final class UnixConnection implements AutoCloseable {
     public int send(byte[] bytes, int offset, int length) throws LinuxException {
         int chunk = Math.min(BUFFER, length);
         MemorySegment.copy(bytes, offset, buffer, JAVA_BYTE, 0, chunk);
-        long n = Native.sendto(errno, fd, buffer, chunk, Sockets.MSG_NOSIGNAL | Sockets.MSG_DONTWAIT,
-                MemorySegment.NULL, 0);
+        long n = fd.call(d -> Native.sendto(errno, d, buffer, chunk, Sockets.MSG_NOSIGNAL | Sockets.MSG_DONTWAIT,
+                MemorySegment.NULL, 0));
         if (n < 0) {
             int e = Native.errno(errno);
             if (e == Errno.EAGAIN || e == Errno.EINTR) {
@@ -110,13 +109,13 @@ public final class UnixConnection implements AutoCloseable {
         MemorySegment timeval = arena.allocate(16, 8); // struct timeval { time_t tv_sec; suseconds_t tv_usec; }
         timeval.set(JAVA_LONG, 0, timeoutMillis / 1000);
         timeval.set(JAVA_LONG, 8, (timeoutMillis % 1000) * 1000L);
-        Native.setsockopt(errno, fd, Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, timeval, 16);
+        fd.call(d -> Native.setsockopt(errno, d, Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, timeval, 16));
         int done = 0;
         while (done < bytes.length) {
             int chunk = Math.min(BUFFER, bytes.length - done);
             MemorySegment.copy(bytes, done, buffer, JAVA_BYTE, 0, chunk);
             // send(MSG_NOSIGNAL), not write: a peer that went away must not raise SIGPIPE in the JVM.
-            long n = Native.sendto(errno, fd, buffer, chunk, Sockets.MSG_NOSIGNAL, MemorySegment.NULL, 0);
+            long n = fd.call(d -> Native.sendto(errno, d, buffer, chunk, Sockets.MSG_NOSIGNAL, MemorySegment.NULL, 0));
             if (n < 0) {
                 int e = Native.errno(errno);
                 if (e == Errno.EINTR) {
@@ -130,9 +129,8 @@ public final class UnixConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            Native.close(errno, fd);
+        if (!fd.isClosed()) {
+            fd.close();
             arena.close();
         }
     }

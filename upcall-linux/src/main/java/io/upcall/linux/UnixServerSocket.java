@@ -21,15 +21,14 @@ public final class UnixServerSocket implements AutoCloseable {
     /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
     static final int SUN_PATH_SIZE = 108;
 
-    private final int fd;
+    private final FileDescriptor fd;
     private final Path path;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment errno = Native.allocateErrno(arena);
     private final PollIn pending;
-    private boolean closed;
 
     private UnixServerSocket(int fd, Path path) {
-        this.fd = fd;
+        this.fd = new FileDescriptor(fd, path.toString());
         this.path = path;
         this.pending = new PollIn(arena, fd, "poll(" + path + ")");
     }
@@ -75,7 +74,7 @@ public final class UnixServerSocket implements AutoCloseable {
     }
 
     int fd() {
-        return fd;
+        return fd.number();
     }
 
     /**
@@ -83,7 +82,7 @@ public final class UnixServerSocket implements AutoCloseable {
      * @return the connection, or null when none came in time (or a signal interrupted the wait)
      */
     public UnixConnection accept(int timeoutMillis) throws LinuxException {
-        if (!pending.await(errno, timeoutMillis)) {
+        if (fd.call(d -> pending.await(errno, timeoutMillis) ? 1 : 0) == 0) {
             return null;
         }
         return accept4(Sockets.SOCK_CLOEXEC);
@@ -101,7 +100,7 @@ public final class UnixServerSocket implements AutoCloseable {
     }
 
     private UnixConnection accept4(int flags) throws LinuxException {
-        int conn = Native.accept4(errno, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+        int conn = (int) fd.call(d -> Native.accept4(errno, d, MemorySegment.NULL, MemorySegment.NULL, flags));
         if (conn < 0) {
             int e = Native.errno(errno);
             if (e == Errno.EAGAIN || e == Errno.EINTR) {
@@ -114,9 +113,8 @@ public final class UnixServerSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            Native.close(errno, fd);
+        if (!fd.isClosed()) {
+            fd.close();
             arena.close();
         }
     }

@@ -75,7 +75,7 @@ class NetlinkSocketKernelIT {
             assertThat(receiver.receive(batch)).isEqualTo(1);
             assertThat(batch.senderPort(0)).isEqualTo(sender.portId());
             assertThat(batch.data(0).byteSize()).isEqualTo(16);
-            ReceiveBatch.Credentials creds = batch.credentials(0);
+            Ucred creds = batch.credentials(0);
             assertThat(creds).isNotNull();
             assertThat(creds.pid()).isEqualTo(NetlinkSocket.getpid());
         }

@@ -61,7 +61,7 @@ class PidfdKernelIT {
                 client.write(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)));
                 try (UnixConnection conn = server.accept(5_000)) {
                     assertThat(conn).isNotNull();
-                    PeerCredentials peer = conn.peerCredentials();
+                    Ucred peer = conn.peerCredentials();
                     assertThat(peer.pid()).isEqualTo(NetlinkSocket.getpid());
                     assertThat(peer.uid()).isEqualTo((int) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid"));
                     byte[] buf = new byte[64];

@@ -1,6 +1,6 @@
 package io.upcall.core.channel;
 
-import io.upcall.linux.ReceiveBatch;
+import io.upcall.linux.Ucred;
 
 /**
  * What came with a message besides its bytes: who sent it and whether it was cut. A netlink channel has all of
@@ -12,7 +12,7 @@ import io.upcall.linux.ReceiveBatch;
  * @param credentials {@code SCM_CREDENTIALS} as the kernel attached them, or null (not asked for, or a replay)
  * @param truncatedAt the buffer size when the kernel cut the message ({@code MSG_TRUNC}), or -1
  */
-public record Envelope(int senderPort, int groups, ReceiveBatch.Credentials credentials, long truncatedAt) {
+public record Envelope(int senderPort, int groups, Ucred credentials, long truncatedAt) {
     /** From the kernel, whole, nothing more known. */
     public static final Envelope NONE = new Envelope(0, 0, null, -1);
 

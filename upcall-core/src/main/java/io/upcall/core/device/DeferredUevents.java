@@ -4,6 +4,7 @@ import io.upcall.core.channel.Deferred;
 import io.upcall.core.channel.Envelope;
 import io.upcall.core.event.Event;
 import io.upcall.linux.ReceiveBatch;
+import io.upcall.linux.Ucred;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Instant;
@@ -59,7 +60,7 @@ final class DeferredUevents implements Deferred {
             raw.senders[i] = batch.senderPort(i);
             raw.groups[i] = batch.senderGroups(i);
             raw.truncated[i] = batch.truncated(i);
-            ReceiveBatch.Credentials c = batch.credentials(i);
+            Ucred c = batch.credentials(i);
             if (c != null) {
                 raw.hasCredentials[i] = true;
                 raw.credentials[3 * i] = c.pid();
@@ -75,8 +76,8 @@ final class DeferredUevents implements Deferred {
         MemorySegment all = MemorySegment.ofArray(bytes);
         int from = 0;
         for (int i = 0; i < ends.length; i++) {
-            ReceiveBatch.Credentials c = hasCredentials[i]
-                    ? new ReceiveBatch.Credentials(credentials[3 * i], credentials[3 * i + 1], credentials[3 * i + 2])
+            Ucred c = hasCredentials[i]
+                    ? new Ucred(credentials[3 * i], credentials[3 * i + 1], credentials[3 * i + 2])
                     : null;
             decoder.decode(all.asSlice(from, ends[i] - from), new Envelope(senders[i], groups[i], c,
                     truncated[i] ? truncatedAt : -1), received, out);

@@ -7,7 +7,7 @@ import io.upcall.core.event.GapEvent;
 import io.upcall.core.event.MalformedEvent;
 import io.upcall.core.event.RejectedEvent;
 import io.upcall.core.netlink.KernelSender;
-import io.upcall.linux.ReceiveBatch;
+import io.upcall.linux.Ucred;
 import io.upcall.protocol.DecodeResult;
 import io.upcall.protocol.uevent.Uevent;
 import io.upcall.protocol.uevent.UeventDecoder;
@@ -41,7 +41,7 @@ final class UeventMessageDecoder implements MessageDecoder {
     @Override
     public void decode(MemorySegment datagram, Envelope envelope, Instant received, List<Event> out) {
         int senderPort = envelope.senderPort();
-        ReceiveBatch.Credentials creds = envelope.credentials();
+        Ucred creds = envelope.credentials();
         // A capture that did not record the groups (classic pcap from nlmon) says 0: the kernel's group.
         boolean kernelGroup = (envelope.groups() & KERNEL_GROUP) != 0 || envelope.groups() == 0;
         if (kernelGroup && !KernelSender.isKernel(CHANNEL, envelope, received, out)) {

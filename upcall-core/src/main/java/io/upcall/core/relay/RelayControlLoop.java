@@ -1,7 +1,7 @@
 package io.upcall.core.relay;
 
 import io.upcall.linux.LinuxException;
-import io.upcall.linux.PeerCredentials;
+import io.upcall.linux.Ucred;
 import io.upcall.linux.PollSet;
 import io.upcall.linux.UnixConnection;
 import io.upcall.linux.UnixServerSocket;
@@ -32,19 +32,19 @@ final class RelayControlLoop {
 
     /** Answers one request line; runs on the loop's thread. */
     interface Handler {
-        String answer(UnixConnection connection, PeerCredentials peer, String line);
+        String answer(UnixConnection connection, Ucred peer, String line);
     }
 
     private static final class Client {
         final UnixConnection connection;
-        final PeerCredentials peer;
+        final Ucred peer;
         final long deadline;
         final byte[] in = new byte[RelayRequest.MAX_LINE];
         int inLength;
         byte[] out;
         int outDone;
 
-        Client(UnixConnection connection, PeerCredentials peer, long deadline) {
+        Client(UnixConnection connection, Ucred peer, long deadline) {
             this.connection = connection;
             this.peer = peer;
             this.deadline = deadline;
@@ -149,7 +149,7 @@ final class RelayControlLoop {
     }
 
     private void admit(UnixConnection connection) {
-        PeerCredentials peer;
+        Ucred peer;
         try {
             peer = connection.peerCredentials();
         } catch (LinuxException e) {

@@ -3,7 +3,7 @@ package io.upcall.core.relay;
 import io.upcall.core.procfs.ProcFs;
 import io.upcall.linux.Errno;
 import io.upcall.linux.LinuxException;
-import io.upcall.linux.PeerCredentials;
+import io.upcall.linux.Ucred;
 import io.upcall.linux.Pidfd;
 import io.upcall.linux.Signals;
 import io.upcall.linux.UnixConnection;
@@ -84,7 +84,7 @@ public final class RelayServer implements AutoCloseable {
         return socket.path();
     }
 
-    private String answer(UnixConnection connection, PeerCredentials peer, String line) {
+    private String answer(UnixConnection connection, Ucred peer, String line) {
         try {
             return handle(RelayRequest.parse(line), connection, peer);
         } catch (IllegalArgumentException | SecurityException e) {
@@ -98,7 +98,7 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
-    private String handle(RelayRequest request, UnixConnection connection, PeerCredentials peer) {
+    private String handle(RelayRequest request, UnixConnection connection, Ucred peer) {
         return switch (request.command()) {
             case REGISTER -> register(request, connection, peer);
             case UNREGISTER -> {
@@ -128,7 +128,7 @@ public final class RelayServer implements AutoCloseable {
         };
     }
 
-    private String register(RelayRequest request, UnixConnection connection, PeerCredentials peer) {
+    private String register(RelayRequest request, UnixConnection connection, Ucred peer) {
         int signal = request.signal() != 0 ? request.signal() : relay.defaultSignal();
         Relay.checkSignal(signal);
         int tree = request.filter().treeRoot();
@@ -199,7 +199,7 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
-    private Resolved resolve(int requested, UnixConnection connection, PeerCredentials peer) {
+    private Resolved resolve(int requested, UnixConnection connection, Ucred peer) {
         boolean self = requested == RelayRequest.SELF;
         String who = self ? "the process that connected (pid " + peer.pid() + ")" : "pid " + requested;
         Pidfd pidfd;
@@ -227,7 +227,7 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** As {@code kill(2)} decides: root, or the asker's uid is the target's real or saved uid. */
-    private static void authorize(PeerCredentials peer, Resolved t, String action) {
+    private static void authorize(Ucred peer, Resolved t, String action) {
         if (!t.status.maySignal(peer.uid())) {
             throw new SecurityException("uid " + peer.uid() + " may not " + action + " pid " + t.pid + " (it runs as uid "
                     + t.status.realUid() + "): only root or its own user may");
