@@ -107,7 +107,13 @@ public final class Pidfd implements AutoCloseable {
      * older kernels, and after {@link #close}.
      */
     public synchronized OptionalInt waitStatus() {
-        return closed ? OptionalInt.empty() : PidfdInfo.exitCode(errno, fd);
+        try {
+            // A wait status is never negative: -1 stands for none.
+            long status = fd.call(d -> PidfdInfo.exitCode(errno, d).orElse(-1));
+            return status < 0 ? OptionalInt.empty() : OptionalInt.of((int) status);
+        } catch (LinuxException e) {
+            return OptionalInt.empty(); // closed
+        }
     }
 
     @Override
