@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes events to standard output as the table or as JSON Lines, buffering them and writing when a
  * batch ends, the buffer fills, or the stream ends; stops writing after {@code --count} events and
- * says so once.
+ * says so once. The table's header is written by the first {@link #flush}, which the command calls as soon as
+ * the stream has started, not at the first event. Events come from the dispatch thread and that first flush from
+ * the command's: the methods are synchronized.
  */
 final class EventOutput implements Subscriber {
     private static final int FLUSH_BYTES = 64 * 1024;
@@ -40,12 +42,12 @@ final class EventOutput implements Subscriber {
     }
 
     /** True once {@code --count} events were written. */
-    boolean finished() {
+    synchronized boolean finished() {
         return finished;
     }
 
     @Override
-    public void onEvent(Event event, boolean endOfBatch) throws IOException {
+    public synchronized void onEvent(Event event, boolean endOfBatch) throws IOException {
         if (finished) {
             return;
         }
@@ -65,16 +67,16 @@ final class EventOutput implements Subscriber {
     }
 
     @Override
-    public void onEndOfBatch() throws IOException {
+    public synchronized void onEndOfBatch() throws IOException {
         flush();
     }
 
     @Override
-    public void onClose() throws IOException {
+    public synchronized void onClose() throws IOException {
         flush();
     }
 
-    void flush() throws IOException {
+    synchronized void flush() throws IOException {
         if (table != null) {
             if (!text.isEmpty()) {
                 out.write(text.toString().getBytes(StandardCharsets.UTF_8));

@@ -50,7 +50,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main(out));
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-            line.getErr().println("upcall: " + Errors.describe(ex));
+            line.getErr().println("upcall: " + Printable.escape(Errors.describe(ex)));
             line.getErr().flush();
             return 1;
         });

@@ -63,7 +63,7 @@ final class MonitorCommand implements Callable<Integer> {
         try {
             server = RelayServer.start(relaySocket, forkRelay, RelayCommands.log(err));
         } catch (IOException e) {
-            err.println("upcall: cannot serve the relay on " + relaySocket + ": " + e.getMessage());
+            err.println("upcall: cannot serve the relay on " + Printable.escape(relaySocket + ": " + e.getMessage()));
             return 1;
         }
         try {

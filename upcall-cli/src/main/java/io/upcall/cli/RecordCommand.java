@@ -61,7 +61,7 @@ final class RecordCommand implements Callable<Integer> {
             recorder = new PcapngRecorder(Files.newOutputStream(file), version, stop.count == null ? 0 : stop.count,
                     runner::stop);
         } catch (IOException e) {
-            err.println("upcall: " + Errors.cannotWrite(file, e));
+            err.println("upcall: " + Printable.escape(Errors.cannotWrite(file, e)));
             return 1;
         }
         Upcall.Builder builder = Upcall.builder().rawTap(recorder);
@@ -80,13 +80,15 @@ final class RecordCommand implements Callable<Integer> {
         try {
             recorder.close();
         } catch (IOException e) {
-            err.printf("upcall: cannot write %s: %s; the file holds the first %d messages (%d events)%n", file,
+            err.printf("upcall: cannot write %s: %s; the file holds the first %d messages (%d events)%n",
+                    Printable.escape(file.toString()),
                     IoReasons.reason(e), recorder.packets(), recorder.events());
             err.flush();
             return 1;
         }
         if (status == 0) {
-            err.printf("upcall: recorded %d messages (%d events) to %s%n", recorder.packets(), recorder.events(), file);
+            err.printf("upcall: recorded %d messages (%d events) to %s%n", recorder.packets(), recorder.events(),
+                    Printable.escape(file.toString()));
             err.flush();
         }
         return status;

@@ -45,12 +45,12 @@ final class RelayCommands {
 
     /**
      * Where a relay service logs (registrations, refusals, loss): standard error, a line at a time and flushed,
-     * from whichever thread speaks.
+     * from whichever thread speaks. A line names processes by their {@code comm}, which they choose: escaped.
      */
     static Consumer<String> log(PrintWriter err) {
         return line -> {
             synchronized (err) {
-                err.println(line);
+                err.println(Printable.escape(line));
                 err.flush();
             }
         };
@@ -63,14 +63,15 @@ final class RelayCommands {
         try {
             String reply = call.run();
             if (!reply.isEmpty()) {
-                out.println(reply);
+                // Line by line: the reply's lines are its own, what a registered process named itself is escaped.
+                reply.lines().forEach(line -> out.println(Printable.escape(line)));
                 out.flush();
             }
             return 0;
         } catch (RelayClient.RefusedException e) {
-            err.println("upcall: the relay refused: " + e.getMessage());
+            err.println("upcall: the relay refused: " + Printable.escape(e.getMessage()));
         } catch (IOException e) {
-            err.println("upcall: " + e.getMessage());
+            err.println("upcall: " + Printable.escape(e.getMessage()));
         }
         err.flush();
         return 1;

@@ -38,7 +38,7 @@ final class RelayProcessesCommand implements Callable<Integer> {
             if (json) {
                 text.append(text.isEmpty() ? "" : "\n").append(r.toJson());
             } else {
-                text.append('\n').append(String.format("%7d  %-16s %-16s %10d %8d  %s", r.pid(), r.comm(),
+                text.append('\n').append(String.format("%7d  %-16s %-16s %10d %8d  %s", r.pid(), Printable.escape(r.comm()),
                         Signals.name(r.signal()) + (r.defaultSignal() ? "*" : ""), r.sent(), r.failed(), r.filter()));
             }
         }

@@ -84,7 +84,7 @@ final class RelayServeCommand implements Callable<Integer> {
                 try {
                     server = RelayServer.start(socket.socket, relay, log, maxPerUid);
                 } catch (IOException e) {
-                    err.println("upcall: cannot serve " + socket.socket + ": " + e.getMessage());
+                    err.println("upcall: cannot serve " + Printable.escape(socket.socket + ": " + e.getMessage()));
                     return 1;
                 }
                 log.accept("relay: serving " + server.path() + "; default signal " + Signals.name(signal) + " (" + signal

@@ -74,9 +74,18 @@ final class ReplayCommand implements Callable<Integer> {
         Set<ProcEventType> types = EventTypes.parse(events, spec.commandLine());
         byte[] capture;
         try {
+            // The file may come from anyone: one larger than a replay can hold is refused before it is read, not
+            // met with an OutOfMemoryError half-way through.
+            long size = Files.size(file);
+            long limit = Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 2);
+            if (size > limit) {
+                err.println("upcall: " + Printable.escape(file.toString()) + ": " + size + " bytes, more than the " + limit
+                        + " a replay reads into memory here; split it first (editcap -c 1000000 FILE PART.pcapng)");
+                return 1;
+            }
             capture = Files.readAllBytes(file);
         } catch (IOException e) {
-            err.println("upcall: " + Errors.cannotRead(file, e));
+            err.println("upcall: " + Printable.escape(Errors.cannotRead(file, e)));
             return 1;
         }
         ProcOptions proc = ProcOptions.defaults().withEvents(types)
@@ -86,10 +95,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (usage != 0) {
             return usage;
         }
-        EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(Terminals.useColor(color)), count,
-                () -> { });
+        EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(Terminals.useColor(color),
+                Terminals.columns()), count, () -> { });
         CaptureReplay.Summary summary = builder.subscribe(output)
-                .errorHandler((where, e) -> err.println("upcall: " + where + ": " + e.getMessage()))
+                .errorHandler((where, e) -> err.println("upcall: " + where + ": " + Printable.escape(e.getMessage())))
                 .replay(capture, output::finished);
         if (summary.packets() > 0 && summary.skipped() == summary.packets()) {
             // Not a recording of Upcall's channels at all (an Ethernet capture, say): exit 0 would hide the mistake.
@@ -103,7 +112,7 @@ final class ReplayCommand implements Callable<Integer> {
                     + " packets: channels this version does not decode");
         }
         if (summary.error() != null) {
-            err.println("upcall: " + file + ": " + summary.error());
+            err.println("upcall: " + Printable.escape(file.toString()) + ": " + summary.error());
             return 1;
         }
         return 0;

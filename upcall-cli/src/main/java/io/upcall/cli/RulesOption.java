@@ -35,7 +35,7 @@ final class RulesOption {
         try {
             loaded = RulesParser.parse(rules);
         } catch (RulesParser.RulesFileException e) {
-            err.println("upcall: " + e.getMessage());
+            err.println("upcall: " + Printable.escape(e.getMessage())); // quotes the file
             err.flush();
             return 2; // a usage error, as picocli's own
         }
@@ -46,7 +46,12 @@ final class RulesOption {
             loaded = loaded.withMaxJobs(maxJobs);
         }
         warnAboutMissingPrograms(loaded, err);
-        builder.react(HotplugRunner.of(loaded));
+        HotplugRunner runner = HotplugRunner.of(loaded);
+        if (runner.uncontained() != null) {
+            err.println("upcall: warning: hotplug programs get no cgroup of their own (" + Printable.escape(runner.uncontained())
+                    + "): a child that double-forks outlives its program and its timeout");
+        }
+        builder.react(runner);
         return 0;
     }
 
@@ -56,7 +61,7 @@ final class RulesOption {
             HotplugRule rule = loaded.rules().get(i);
             String program = rule.run().getFirst();
             if (!Files.isExecutable(Path.of(program))) {
-                err.println("upcall: warning: rule " + (i + 1) + ": " + program + " is not an executable file (yet): "
+                err.println("upcall: warning: rule " + (i + 1) + ": " + Printable.escape(program) + " is not an executable file (yet): "
                         + "its runs will fail to start");
             }
         }

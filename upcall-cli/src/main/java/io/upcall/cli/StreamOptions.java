@@ -37,6 +37,6 @@ final class StreamOptions {
     /** How the stream is printed and when it ends. */
     StreamRunner.Output output() {
         return new StreamRunner.Output(json, stop.count, stop.duration,
-                json ? null : new TableFormatter(Terminals.useColor(color)));
+                json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns()));
     }
 }

@@ -65,7 +65,17 @@ final class StreamRunner {
     /** Streams {@code builder}'s events to {@code out}, as the table or JSON Lines. */
     int print(Upcall.Builder builder, OutputStream out, Output settings, String command) throws InterruptedException {
         EventOutput output = new EventOutput(out, settings.table(), settings.count(), this::stop);
-        return run(builder.subscribe(output), settings.duration(), command, new Session() { });
+        return run(builder.subscribe(output), settings.duration(), command, new Session() {
+            @Override
+            public int started(Upcall upcall) {
+                try {
+                    output.flush(); // the table's header now: on a quiet machine the first event may be a while
+                } catch (IOException e) {
+                    stop(); // standard output is gone already (`| head`): end quietly, as onError does
+                }
+                return 0;
+            }
+        });
     }
 
     /** Starts {@code builder}'s channels and runs until the stream ends; see the class comment. */
@@ -77,7 +87,7 @@ final class StreamRunner {
         try {
             upcall = builder.errorHandler(errors != null ? errors : this::onError).start();
         } catch (LinuxException e) {
-            err.println("upcall: cannot listen: " + e.getMessage());
+            err.println("upcall: cannot listen: " + Printable.escape(e.getMessage()));
             if (e.isPermissionDenied()) {
                 err.println("upcall: on this kernel that needs root (CAP_NET_ADMIN); try: sudo bin/upcall " + command
                         + "   (upcall doctor tells more)");
@@ -86,7 +96,7 @@ final class StreamRunner {
             return 1;
         }
         for (String w : upcall.warnings()) {
-            err.println("upcall: warning: " + w);
+            err.println("upcall: warning: " + Printable.escape(w));
         }
         err.flush();
         int status = 0;
@@ -125,7 +135,7 @@ final class StreamRunner {
             stop();
             return;
         }
-        err.println("upcall: " + where + ": " + error.getMessage());
+        err.println("upcall: " + where + ": " + Printable.escape(error.getMessage()));
         err.flush();
     }
 }

@@ -1,5 +1,8 @@
 package io.upcall.cli;
 
+import io.upcall.linux.TerminalSize;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import sun.misc.Signal;
 
 /** What the command learns from its terminal and its signals. */
@@ -17,6 +20,37 @@ final class Terminals {
 
     /** How soon after the second signal a third one aborts the clean stop. */
     private static final long ABORT_WINDOW_NANOS = 3_000_000_000L;
+
+    /**
+     * The width of the terminal that standard output goes to ({@code TIOCGWINSZ}, as {@code stty size}; else
+     * {@code $COLUMNS}), kept up to date on SIGWINCH; 0 when standard output is a pipe or a file, so that lines stay
+     * whole there, as those of forkstat and ps do.
+     */
+    static IntSupplier columns() {
+        int now = width(TerminalSize.columns(1), System.getenv("COLUMNS"));
+        if (now == 0) {
+            return () -> 0;
+        }
+        AtomicInteger current = new AtomicInteger(now);
+        try {
+            Signal.handle(new Signal("WINCH"), signal -> current.set(width(TerminalSize.columns(1), System.getenv("COLUMNS"))));
+        } catch (IllegalArgumentException e) {
+            // This JVM keeps SIGWINCH to itself: the width at start stays.
+        }
+        return current::get;
+    }
+
+    /** From what the terminal says (-1: not one, 0: it does not say) and {@code $COLUMNS}. */
+    static int width(int terminal, String columnsVariable) {
+        if (terminal != 0) {
+            return Math.max(0, terminal);
+        }
+        try {
+            return columnsVariable == null ? 0 : Math.max(0, Integer.parseInt(columnsVariable.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 
     /**
      * Runs {@code stop} on the first SIGINT, SIGTERM or SIGHUP, so the stream ends cleanly (flushed, unsubscribed,

@@ -26,6 +26,10 @@ final class TriggerCommand implements Callable<Integer> {
     @Option(names = "--subsystem", paramLabel = "S[,S...]", description = "Only devices of these subsystems (repeatable).")
     List<String> subsystems = List.of();
 
+    @Option(names = "--sysname", split = ",", paramLabel = "NAME",
+            description = "Only devices with this name, the last part of the devpath, such as lo (repeatable).")
+    List<String> sysnames = List.of();
+
     @Option(names = "--action", paramLabel = "A", description = "add or change (default: ${DEFAULT-VALUE}).")
     String action = "change";
 
@@ -49,8 +53,12 @@ final class TriggerCommand implements Callable<Integer> {
         Path sys = Path.of("/sys");
         List<Coldplug.Device> devices = Coldplug.devices(sys,
                 Set.copyOf(CommaLists.split(subsystems, "--subsystem", "a subsystem such as net or block", spec.commandLine())));
+        if (!sysnames.isEmpty()) {
+            devices = devices.stream().filter(d -> sysnames.contains(d.devpath().substring(d.devpath().lastIndexOf('/') + 1)))
+                    .toList();
+        }
         if (dryRun) {
-            devices.forEach(d -> out.println(d.devpath() + (d.subsystem() != null ? " (" + d.subsystem() + ")" : "")));
+            devices.forEach(d -> out.println(Printable.escape(d.devpath() + (d.subsystem() != null ? " (" + d.subsystem() + ")" : ""))));
             out.flush();
             return 0;
         }
@@ -67,7 +75,7 @@ final class TriggerCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         Coldplug.Result r = Coldplug.trigger(sys, devices, action, settle, timeout);
-        r.failed().forEach((devpath, why) -> err.println("upcall: " + devpath + ": " + why));
+        r.failed().forEach((devpath, why) -> err.println("upcall: " + Printable.escape(devpath + ": " + why)));
         String took = String.format("%.2f s", (System.nanoTime() - start) / 1e9);
         if (!r.unseen().isEmpty()) {
             err.println("upcall: triggered " + r.triggered().size() + " devices; " + r.unseen().size()

@@ -35,12 +35,13 @@ final class UdevStyleFormatter extends TableFormatter {
             return super.format(event);
         }
         Uevent u = de.uevent();
+        // Every part but the time is the kernel's, or the capture's author's: escaped.
         StringBuilder line = new StringBuilder(String.format("%-6s[%s] %-8s %s (%s)", u.udev() ? "UDEV" : "KERNEL",
-                TIME.format(de.time()),
-                u.action(), u.devpath(), u.subsystem() == null ? "" : u.subsystem()));
+                TIME.format(de.time()), Printable.escape(u.action()), Printable.escape(u.devpath()),
+                u.subsystem() == null ? "" : Printable.escape(u.subsystem())));
         if (env) {
             for (Map.Entry<String, String> e : u.env().entrySet()) {
-                line.append('\n').append(e.getKey()).append('=').append(e.getValue());
+                line.append('\n').append(Printable.escape(e.getKey())).append('=').append(Printable.escape(e.getValue()));
             }
             line.append('\n');
         }

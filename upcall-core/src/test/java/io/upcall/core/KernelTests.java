@@ -13,12 +13,15 @@ public final class KernelTests {
     private KernelTests() {}
 
     /**
-     * Sends, from {@code forger}, a well-formed kernel-format {@code add} uevent for {@code lo} carrying
-     * {@code SYNTH_UUID=uuid} to group 1, the kernel's, as udev's CVE-2009-1185 exploit did. Skips when the
-     * kernel does not let user space send there.
+     * Sends, from {@code forger}, a well-formed kernel-format uevent for {@code lo} carrying {@code SYNTH_UUID=uuid}
+     * to group 1, the kernel's, as udev's CVE-2009-1185 exploit did. Skips when the kernel does not let user space
+     * send there.
+     *
+     * <p>Every uevent listener on the host receives it, udev included, and not all of them check the sender as Upcall
+     * does: so it is a {@code change} of the loopback device, which asks nothing of anyone, never an {@code add}.
      */
     public static void forgeUevent(NetlinkSocket forger, String uuid) {
-        byte[] forged = ("add@/devices/virtual/net/lo\0ACTION=add\0DEVPATH=/devices/virtual/net/lo\0SUBSYSTEM=net\0"
+        byte[] forged = ("change@/devices/virtual/net/lo\0ACTION=change\0DEVPATH=/devices/virtual/net/lo\0SUBSYSTEM=net\0"
                 + "SYNTH_UUID=" + uuid + "\0SEQNUM=1\0").getBytes(StandardCharsets.UTF_8);
         try {
             forger.sendTo(0, 1, forged);

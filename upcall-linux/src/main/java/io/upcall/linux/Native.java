@@ -49,6 +49,9 @@ final class Native {
     private static final MethodHandle PIDFD_OPEN = errnoHandle("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PIDFD_SEND_SIGNAL =
             errnoHandle("pidfd_send_signal", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /** {@code int ioctl(int fd, unsigned long op, ...)}: variadic, always called here with one pointer. */
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.findOrThrow("ioctl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
     private static final MethodHandle GETPID =
             LINKER.downcallHandle(LIBC.findOrThrow("getpid"), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETUID =
@@ -184,6 +187,14 @@ final class Native {
     static int pidfdSendSignal(MemorySegment errno, int pidfd, int signal, MemorySegment siginfo, int flags) {
         try {
             return (int) PIDFD_SEND_SIGNAL.invokeExact(errno, pidfd, signal, siginfo, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int ioctl(MemorySegment errno, int fd, long op, MemorySegment arg) {
+        try {
+            return (int) IOCTL.invokeExact(errno, fd, op, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }

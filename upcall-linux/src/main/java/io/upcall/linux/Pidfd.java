@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.OptionalInt;
 
 /**
  * A process file descriptor ({@code pidfd_open(2)}): it names one process for as long as it is open, so a
@@ -96,6 +97,22 @@ public final class Pidfd implements AutoCloseable {
             return fd.call(d -> exited.await(errno, 0) ? 1 : 0) == 1;
         } catch (LinuxException e) {
             return false; // cannot tell: it stays registered until its exit event or ESRCH says otherwise
+        }
+    }
+
+    /**
+     * How the process ended, as {@code waitpid(2)} reports it ({@code WIFSIGNALED}, {@code WTERMSIG}, ...), once its
+     * parent has reaped it: {@code PIDFD_GET_INFO} with {@code PIDFD_INFO_EXIT}, Linux 6.15+. {@link Process#exitValue()}
+     * cannot tell {@code exit(143)} from death by SIGTERM; this can. Empty while the process runs or is unreaped, on
+     * older kernels, and after {@link #close}.
+     */
+    public synchronized OptionalInt waitStatus() {
+        try {
+            // A wait status is never negative: -1 stands for none.
+            long status = fd.call(d -> PidfdInfo.exitCode(errno, d).orElse(-1));
+            return status < 0 ? OptionalInt.empty() : OptionalInt.of((int) status);
+        } catch (LinuxException e) {
+            return OptionalInt.empty(); // closed
         }
     }
 

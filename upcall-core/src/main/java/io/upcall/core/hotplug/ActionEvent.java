@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The outcome of a hotplug rule's program: it ran and ended (with an exit status, or by the signal Upcall sent
- * when its timeout passed), or it could not be started ({@link #error()}). {@link #time()} is when it ended.
+ * The outcome of a hotplug rule's program: it ran and ended (with an exit status, or by a signal, such as the one
+ * Upcall sent when its timeout passed), or it could not be started ({@link #error()}). {@link #time()} is when it ended.
  *
  * @param rule       the rule's number, the first rule being 1
  * @param ruleName   the rule's name, or null
@@ -19,9 +19,11 @@ import java.util.List;
  * @param action     the uevent's action
  * @param argv       the program and its arguments as run
  * @param pid        the program's process id, or -1 when it did not start
- * @param exitStatus the exit status, or {@link #NONE} when it did not start, or ended by the signal Upcall sent.
- *                   Java reports a process killed by a signal N from elsewhere as status 128+N, as shells do
- * @param signal     the signal that ended it when Upcall sent one ({@code SIGTERM}, {@code SIGKILL}), or null
+ * @param exitStatus the exit status, or {@link #NONE} when it did not start or {@link #signal()} ended it. Where the
+ *                   kernel does not say how a program ended (before Linux 6.15), a death by signal N is status 128+N,
+ *                   as Java and shells report it, and cannot be told from {@code exit 128+N}
+ * @param signal     the signal that ended it, as the kernel's wait status says ({@code SIGTERM} or {@code SIGKILL}
+ *                   when Upcall stopped it, or any other), or null when it exited or the kernel does not say
  * @param duration   from start to end
  * @param timedOut   the rule's timeout passed, and Upcall stopped the program
  * @param error      why it could not start or be stopped, or null

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs one rule's program for one uevent, on a worker thread, and says how it ended: started, waited for up
- * to the rule's timeout, then stopped (SIGTERM, a grace period, SIGKILL) if it ran too long or Upcall closed.
+ * to the rule's timeout, then stopped (SIGTERM, a grace period, SIGKILL) if it ran too long or Upcall closed;
+ * whatever it left running is ended with it.
  * Clocks and the launcher are injected, so that tests need neither time nor processes.
  */
 final class ActionExecution {
@@ -35,6 +36,10 @@ final class ActionExecution {
         this.graceNanos = graceNanos;
     }
 
+    Launcher launcher() {
+        return launcher;
+    }
+
     /** The longest {@link #run} takes to stop a program once asked to: the grace period and the wait after SIGKILL. */
     long stopNanos() {
         return graceNanos + AFTER_KILL_NANOS;
@@ -48,6 +53,14 @@ final class ActionExecution {
         } catch (IOException | RuntimeException e) {
             return outcome(a, start, ActionEvent.NONE, ActionEvent.NONE, null, false, "cannot start: " + e.getMessage());
         }
+        try {
+            return await(a, start, job);
+        } finally {
+            job.close(); // what it left running ends with it, as udev ends what its RUN programs leave
+        }
+    }
+
+    private ActionEvent await(Action a, long start, Launcher.Job job) {
         boolean ended;
         boolean closing = false;
         try {
@@ -57,35 +70,39 @@ final class ActionExecution {
             closing = true; // Upcall is closing: stop the program, report it, keep the interrupt for the pool
         }
         if (ended) {
-            return outcome(a, start, job.pid(), job.exitStatus(), null, false, null);
+            return ended(a, start, job, false, null);
         }
-        int sent = stop(job);
-        boolean gone = sent != 0;
-        String error = closing ? "stopped: Upcall closed while it ran" : null;
-        if (!gone) {
-            error = "still running after SIGKILL";
-        }
-        int status = gone ? job.exitStatus() : ActionEvent.NONE;
-        // Java reports death by signal N as 128+N: when that is the signal sent, say so instead of a status.
-        String signal = null;
-        if (gone && status == 128 + sent) {
-            signal = Signals.name(sent);
-            status = ActionEvent.NONE;
-        }
+        boolean gone = stop(job);
         if (closing) {
             Thread.currentThread().interrupt();
         }
-        return outcome(a, start, job.pid(), status, signal, !closing, error);
+        String error = !gone ? "still running after SIGKILL" : closing ? "stopped: Upcall closed while it ran" : null;
+        if (!gone) {
+            return outcome(a, start, job.pid(), ActionEvent.NONE, null, !closing, error);
+        }
+        return ended(a, start, job, !closing, error);
     }
 
-    /** SIGTERM, then after the grace period SIGKILL; the signal that ended it, or 0 if nothing did. */
-    private int stop(Launcher.Job job) {
+    /**
+     * The outcome of a program that ended: by a signal only when the kernel's wait status says so (whoever sent it), not
+     * whenever the status is 128 + the signal Upcall sent, which {@code exit 143} gives too.
+     */
+    private ActionEvent ended(Action a, long start, Launcher.Job job, boolean timedOut, String error) {
+        int signal = job.termSignal();
+        if (signal > 0) {
+            return outcome(a, start, job.pid(), ActionEvent.NONE, Signals.name(signal), timedOut, error);
+        }
+        return outcome(a, start, job.pid(), job.exitStatus(), null, timedOut, error);
+    }
+
+    /** SIGTERM, then after the grace period SIGKILL; whether it ended. */
+    private boolean stop(Launcher.Job job) {
         job.signal(Signals.SIGTERM);
         if (waitUninterruptibly(job, graceNanos)) {
-            return Signals.SIGTERM;
+            return true;
         }
         job.signal(Signals.SIGKILL);
-        return waitUninterruptibly(job, AFTER_KILL_NANOS) ? Signals.SIGKILL : 0;
+        return waitUninterruptibly(job, AFTER_KILL_NANOS);
     }
 
     private static boolean waitUninterruptibly(Launcher.Job job, long nanos) {

@@ -71,6 +71,14 @@ public final class HotplugRunner implements Reaction {
                 ActionExecution.DEFAULT_GRACE_NANOS), Instant::now, DEFAULT_MAX_BACKLOG);
     }
 
+    /**
+     * Why its programs run without a cgroup of their own (not root, no delegated cgroup v2, ...), so that a child that
+     * double-forks outlives its program and its timeout; null when each program has one. Worth a warning at start.
+     */
+    public String uncontained() {
+        return execution.launcher() instanceof ProcessLauncher p ? p.uncontained() : null;
+    }
+
     @Override
     public String channel() {
         return CHANNEL;

@@ -20,7 +20,20 @@ interface Launcher {
         /** The exit status as {@link Process#exitValue()} gives it; only after {@link #waitFor} returned true. */
         int exitStatus();
 
-        /** Sends {@code signal} ({@code SIGTERM} or {@code SIGKILL}) to the program and its descendants. */
+        /**
+         * The signal that ended the program, as the kernel's wait status says: 0 when it exited, -1 when the kernel
+         * does not say (before Linux 6.15). Only after {@link #waitFor} returned true: {@link #exitStatus()} is 143
+         * both for {@code exit 143} and for death by SIGTERM, and only this tells them apart.
+         */
+        int termSignal();
+
+        /** Sends {@code signal} ({@code SIGTERM} or {@code SIGKILL}) to the program and all it started. */
         void signal(int signal);
+
+        /**
+         * Once the program has ended or been given up on: ends whatever it left running (a double-forked daemon too,
+         * where the launcher can find one) and releases what the launcher held for it.
+         */
+        void close();
     }
 }

@@ -86,10 +86,17 @@ final class RuleMatcher {
         return List.of(rule.run().getFirst(), u.subsystem());
     }
 
-    /** {@link #BASE_ENV}, every property of the uevent, and {@code ACTION} and {@code DEVPATH} for sure. */
+    /**
+     * {@link #BASE_ENV}, the uevent's properties that {@link HotplugEnvironment#passes} (never over the base), and
+     * {@code ACTION} and {@code DEVPATH} for sure.
+     */
     static Map<String, String> environment(Uevent u) {
         Map<String, String> env = new LinkedHashMap<>(BASE_ENV);
-        env.putAll(u.env());
+        u.env().forEach((name, value) -> {
+            if (HotplugEnvironment.passes(name)) {
+                env.put(name, value);
+            }
+        });
         env.put("ACTION", u.action());
         env.put("DEVPATH", u.devpath());
         return env;

@@ -302,6 +302,10 @@ public final class JsonBuffer {
                 escapeControl(c);
             } else if (c < 0x80) {
                 raw((byte) c);
+            } else if (c <= 0x9f || c == 0x2028 || c == 0x2029) {
+                // Valid JSON raw, but a C1 control (U+009B is a one-character CSI) acts on a terminal that --json is
+                // printed to, and the line separators end a line in JavaScript: escaped, they are the same string.
+                escapeControl(c);
             } else {
                 int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
                 byte[] enc = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
@@ -319,7 +323,9 @@ public final class JsonBuffer {
             case '\r' -> ascii("\\r");
             case '\t' -> ascii("\\t");
             default -> {
-                ascii("\\u00");
+                ascii("\\u");
+                raw(HEX[(c >> 12) & 0xf]);
+                raw(HEX[(c >> 8) & 0xf]);
                 raw(HEX[(c >> 4) & 0xf]);
                 raw(HEX[c & 0xf]);
             }

@@ -52,12 +52,23 @@ final class ProcessJson {
         b.endObject();
     }
 
-    /** The table's column: the command line (or {@code [comm]}), and the user when not root. */
+    /**
+     * The table's column: the command line (or {@code [comm]}), the user when not root, and the ancestors when asked
+     * for, parent first: {@code sleep 1  < bash(1234) < systemd(1)}.
+     */
     static String describe(ProcessInfo p) {
         if (p == null) {
             return "";
         }
-        String what = p.cmdline() != null ? p.cmdline() : p.comm() != null ? "[" + p.comm() + "]" : "";
-        return p.user() != null && p.uid() != 0 ? what + "  (" + p.user() + ")" : what;
+        StringBuilder what = new StringBuilder(p.cmdline() != null ? p.cmdline() : p.comm() != null ? "[" + p.comm() + "]" : "");
+        if (p.user() != null && p.uid() != 0) {
+            what.append("  (").append(p.user()).append(')');
+        }
+        String sep = "  < ";
+        for (ProcessInfo.Ancestor a : p.ancestors()) {
+            what.append(sep).append(a.comm()).append('(').append(a.pid()).append(')');
+            sep = " < ";
+        }
+        return what.toString();
     }
 }

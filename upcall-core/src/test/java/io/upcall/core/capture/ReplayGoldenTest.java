@@ -2,6 +2,7 @@ package io.upcall.core.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upcall.core.GoldenUpdate;
 import io.upcall.core.JsonEventWriter;
 import io.upcall.core.Upcall;
 import io.upcall.core.proc.ProcEventType;
@@ -29,7 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code upcall record} on this
  * kernel; {@code all-types.pcapng}, {@code forged-sender.pcapng} and {@code forged-uevent.pcapng} are built here
  * from captured datagrams.
- * Regenerate with {@code -Dupcall.golden.update=true} and review the diff.
+ * Regenerate with {@code -Dupcall.golden.update=true} and review the diff: in that mode a fixture that changed
+ * fails its test (after it is written) and one that did not is skipped, so an update run never counts as a pass;
+ * without it, a missing capture or golden file is a failure, and nothing is written.
  */
 class ReplayGoldenTest {
     private static final Path DIR = Path.of("src/test/resources/fixtures/replay");
@@ -39,7 +42,7 @@ class ReplayGoldenTest {
 
     @BeforeAll
     static void buildSyntheticCaptures() throws IOException {
-        if (UPDATE || !Files.exists(DIR.resolve("all-types.pcapng"))) {
+        if (UPDATE) {
             List<String> cases = List.of("ack", "fork", "exec", "exit_status_7", "exit_sigkill", "exit_sigsegv", "fork_thread",
                     "exit_thread", "uid", "gid", "sid", "comm", "ptrace_attach", "ptrace_detach", "coredump");
             ByteArrayOutputStream all = header();
@@ -81,10 +84,11 @@ class ReplayGoldenTest {
         out.writeBytes(Pcapng.enhancedPacket(0, nanos, p, 0, p.length));
     }
 
+    /** Every case that has a capture or a golden file: one without the other fails rather than drops out. */
     static Stream<String> cases() throws IOException {
         try (Stream<Path> files = Files.list(DIR)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pcapng"))
-                    .map(n -> n.substring(0, n.length() - 7)).sorted().toList().stream();
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pcapng") || n.endsWith(".golden.jsonl"))
+                    .map(n -> n.substring(0, n.indexOf('.'))).distinct().sorted().toList().stream();
         }
     }
 
@@ -109,11 +113,15 @@ class ReplayGoldenTest {
     @ParameterizedTest
     @MethodSource("cases")
     void replaysAsReviewed(String name) throws IOException {
-        String actual = replay(Files.readAllBytes(DIR.resolve(name + ".pcapng")), ProcOptions.defaults());
+        Path capture = DIR.resolve(name + ".pcapng");
+        assertThat(capture).as("the capture of case %s", name).isRegularFile();
+        String actual = replay(Files.readAllBytes(capture), ProcOptions.defaults());
         Path golden = DIR.resolve(name + ".golden.jsonl");
         if (UPDATE) {
-            Files.writeString(golden, actual);
+            GoldenUpdate.write(golden, actual);
         }
+        assertThat(golden).as("the golden file of case %s (write it with -Dupcall.golden.update=true and review it)", name)
+                .isRegularFile();
         assertThat(actual).isEqualTo(Files.readString(golden));
     }
 

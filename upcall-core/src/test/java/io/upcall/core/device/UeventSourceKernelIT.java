@@ -21,7 +21,11 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Uevents against the running kernel: a synthetic uevent comes back exactly once; a forged one is rejected. */
+/**
+ * Uevents against the running kernel: a synthetic uevent comes back exactly once; a forged one is rejected. Both go to
+ * every uevent listener on the host (udev, other monitors), so both are {@code change} events on {@code lo}, which no
+ * one acts on.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UeventSourceKernelIT {
     /** The loopback device's uevent file: present everywhere, and a "change" on it is harmless. */

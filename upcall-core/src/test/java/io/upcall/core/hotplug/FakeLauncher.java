@@ -23,6 +23,10 @@ final class FakeLauncher implements Launcher {
     volatile Mode mode = Mode.BLOCK;
     /** For HANG: the signals the job dies of (128+signal as Java reports it); others it ignores. */
     volatile List<Integer> diesOf = List.of(Signals.SIGTERM, Signals.SIGKILL);
+    /** For HANG: SIGTERM makes the job exit with status 143 ({@code trap 'exit 143' TERM}) rather than die of it. */
+    volatile boolean exits143OnSigterm;
+    /** What the job's {@code termSignal()} says when it died of a signal: -1 plays a kernel that cannot say. */
+    volatile boolean kernelSaysHowItEnded = true;
     volatile int status;
     volatile boolean failToStart;
 
@@ -31,7 +35,7 @@ final class FakeLauncher implements Launcher {
         if (failToStart) {
             throw new IOException("Cannot run program \"" + argv.getFirst() + "\": error=2, No such file or directory");
         }
-        FakeJob job = new FakeJob(started.size() + 1000, argv, env, mode, diesOf, status);
+        FakeJob job = new FakeJob(started.size() + 1000, argv, env, mode, diesOf, status, exits143OnSigterm, kernelSaysHowItEnded);
         started.add(job);
         mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
         return job;
@@ -49,18 +53,25 @@ final class FakeLauncher implements Launcher {
         final List<String> argv;
         final Map<String, String> env;
         final List<Integer> signals = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
         private final Mode jobMode;
         private final List<Integer> fatal;
+        private final boolean exits143;
+        private final boolean kernelSays;
         private final CountDownLatch ended = new CountDownLatch(1);
         private volatile int exit;
+        private volatile int killedBy;
 
-        FakeJob(long pid, List<String> argv, Map<String, String> env, Mode mode, List<Integer> fatal, int exit) {
+        FakeJob(long pid, List<String> argv, Map<String, String> env, Mode mode, List<Integer> fatal, int exit, boolean exits143,
+                boolean kernelSays) {
             this.pid = pid;
             this.argv = argv;
             this.env = env;
             this.jobMode = mode;
             this.fatal = fatal;
             this.exit = exit;
+            this.exits143 = exits143;
+            this.kernelSays = kernelSays;
         }
 
         /** Ends a BLOCK job with its status. */
@@ -95,11 +106,24 @@ final class FakeLauncher implements Launcher {
         }
 
         @Override
+        public int termSignal() {
+            return killedBy > 0 && !kernelSays ? -1 : killedBy;
+        }
+
+        @Override
         public void signal(int signal) {
             signals.add(signal);
-            if (fatal.contains(signal)) {
+            if (exits143 && signal == Signals.SIGTERM) {
+                end(143);
+            } else if (fatal.contains(signal)) {
+                killedBy = signal;
                 end(128 + signal);
             }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
         }
     }
 }

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Hotplug rules against the running kernel: a synthetic uevent on {@code lo} runs the rules' script with the
  * argv and environment of the contract, and its outcome is in the stream; a uevent forged from user space is
  * rejected and runs nothing. Rules match this test's own {@code SYNTH_UUID}, so other uevents never fire them.
+ * Both uevents reach every uevent listener on the host, so both are {@code change} events on {@code lo}, which no one
+ * acts on.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HotplugKernelIT {
@@ -127,7 +129,7 @@ class HotplugKernelIT {
             assertThat(genuine).isNotNull();
             assertThat(genuine.action()).isEqualTo("change");
             assertThat(genuine.exitStatus()).isZero();
-            // Per device in SEQNUM order: had the forged add run, it would be in the marker before the change.
+            // Per device in SEQNUM order: had the forged change (SEQNUM=1) run, it would be in the marker first.
             assertThat(Files.readAllLines(marker)).containsExactly("change " + genuine.seqnum());
         }
     }

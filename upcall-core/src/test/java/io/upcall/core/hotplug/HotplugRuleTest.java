@@ -99,6 +99,22 @@ class HotplugRuleTest {
         assertThat(env).hasSize(RuleMatcher.BASE_ENV.size() + LO.env().size());
     }
 
+    /**
+     * Issue 10: properties were put over the base, so a uevent could set the PATH a root program searches, or have the
+     * loader preload a library. They are data, never configuration.
+     */
+    @Test
+    void noPropertyReplacesPathOrHomeOrSteersTheLoaderOrAShell() {
+        Uevent hostile = uevent("add", "/devices/x", "SUBSYSTEM", "usb", "PATH", "/tmp/evil", "HOME", "/tmp",
+                "LD_PRELOAD", "/tmp/x.so", "LD_LIBRARY_PATH", "/tmp", "LD_AUDIT", "/tmp/a.so", "GCONV_PATH", "/tmp",
+                "BASH_ENV", "/tmp/rc", "ENV", "/tmp/rc", "PYTHONPATH", "/tmp", "GLIBC_TUNABLES", "x", "IFS", "/",
+                "BASH_FUNC_ls%%", "() { :; }", "A-B", "1", "PRODUCT", "46d/c52b/1211", "ID_LD_PRELOAD", "kept");
+        Map<String, String> env = RuleMatcher.environment(hostile);
+        assertThat(env).containsEntry("PATH", RuleMatcher.BASE_ENV.get("PATH")).containsEntry("HOME", "/");
+        assertThat(env.keySet()).containsExactlyInAnyOrder("HOME", "PATH", "ACTION", "DEVPATH", "SUBSYSTEM", "PRODUCT",
+                "ID_LD_PRELOAD");
+    }
+
     @Test
     void badRulesSayWhatIsWrong() {
         assertThatThrownBy(() -> HotplugRule.builder().action("plug")).hasMessageContaining("unknown action 'plug'")

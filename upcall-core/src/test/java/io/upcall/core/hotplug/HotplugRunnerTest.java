@@ -183,6 +183,33 @@ class HotplugRunnerTest {
         assertThat(launcher.started.getFirst().signals).containsExactly(Signals.SIGTERM);
     }
 
+    /** A program that never ends on its own: its outcome, which says it timed out. */
+    private ActionEvent timedOutOutcome() throws InterruptedException {
+        launcher.mode = FakeLauncher.Mode.HANG;
+        ActionEvent a = outcomeOfOneUevent();
+        assertThat(a.timedOut()).isTrue();
+        return a;
+    }
+
+    /** Issue 10: a program that traps SIGTERM and exits 143 was reported as killed by SIGTERM. */
+    @Test
+    void anExitWithStatus143IsAStatusNotASignal() throws Exception {
+        launcher.exits143OnSigterm = true;
+        ActionEvent a = timedOutOutcome();
+        assertThat(a.signal()).isNull();
+        assertThat(a.exitStatus()).isEqualTo(143);
+        assertThat(launcher.started.getFirst().closed).as("what it left running is ended").isTrue();
+    }
+
+    /** Before Linux 6.15 the kernel does not say how a child ended: then no signal is claimed, and Java's 128+N stays. */
+    @Test
+    void whenTheKernelCannotSayNoSignalIsClaimed() throws Exception {
+        launcher.kernelSaysHowItEnded = false;
+        ActionEvent a = timedOutOutcome();
+        assertThat(a.signal()).isNull();
+        assertThat(a.exitStatus()).isEqualTo(128 + Signals.SIGTERM);
+    }
+
     @Test
     void aProgramThatIgnoresSigtermGetsSigkill() throws Exception {
         launcher.mode = FakeLauncher.Mode.HANG;

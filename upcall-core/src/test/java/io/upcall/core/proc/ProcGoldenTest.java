@@ -2,6 +2,7 @@ package io.upcall.core.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upcall.core.GoldenUpdate;
 import io.upcall.core.JsonEventWriter;
 import io.upcall.core.channel.DecodeContext;
 import io.upcall.core.channel.Envelope;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Decodes datagrams captured from the real kernel ({@link ProcFixturesCaptureKernelIT}) and compares
  * the JSON Lines with the reviewed {@code <case>.golden.jsonl}. Regenerate the expected files with
- * {@code -Dupcall.golden.update=true} and review the diff.
+ * {@code -Dupcall.golden.update=true} and review the diff ({@link GoldenUpdate}: such a run never passes).
  */
 class ProcGoldenTest {
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures/proc");
@@ -43,7 +44,7 @@ class ProcGoldenTest {
         String actual = render(datagram);
         Path golden = FIXTURES.resolve(name + ".golden.jsonl");
         if (UPDATE) {
-            Files.writeString(golden, actual);
+            GoldenUpdate.write(golden, actual);
         }
         assertThat(actual).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
     }

@@ -9,9 +9,16 @@ import java.util.List;
 /**
  * Reads packets from a pcapng file (any byte order, several sections and interfaces) or a classic pcap
  * file (microsecond or nanosecond, either byte order), held in memory. Corrupt or truncated input ends
- * the walk with {@link #error()} saying what was wrong and at which byte; it never throws.
+ * the walk with {@link #error()} saying what was wrong and at which byte; it never throws. The file may
+ * come from anyone ({@code upcall replay} of a bug report): every length in it is checked before use, a
+ * packet is never larger than {@link #MAX_PACKET}, and the walk takes time linear in the file's size.
  */
 public final class CaptureReader {
+    /**
+     * The largest packet accepted, as libpcap's {@code MAXIMUM_SNAPLEN}: no netlink datagram comes near it (a
+     * live read takes at most 8 KiB), and it bounds what a crafted file can hand to a decoder.
+     */
+    public static final int MAX_PACKET = 262_144;
     private static final int PCAP_MICROS = 0xa1b2c3d4;
     private static final int PCAP_NANOS = 0xa1b23c4d;
 
@@ -108,6 +115,9 @@ public final class CaptureReader {
         if (caplen < 0 || caplen > file.length - at - 16) {
             return fail(at, "truncated pcap record: " + Integer.toUnsignedString(caplen) + " bytes announced, "
                     + (file.length - at - 16) + " left");
+        }
+        if (caplen > MAX_PACKET) {
+            return tooLarge(at, caplen);
         }
         buf.position(at + 16 + caplen);
         long nanos = sec * 1_000_000_000L + (nanosPcap ? frac : frac * 1000);
@@ -217,9 +227,13 @@ public final class CaptureReader {
         }
         long ticks = (Integer.toUnsignedLong(buf.getInt(at + 12)) << 32) | Integer.toUnsignedLong(buf.getInt(at + 16));
         int caplen = buf.getInt(at + 20);
-        if (caplen < 0 || 28 + Pcapng.pad4(caplen) + 4 > total) {
+        // Compared without pad4, which wraps negative near 2^31 and once let such a length through.
+        if (caplen < 0 || caplen > total - 32) {
             return fail(at, "corrupt enhanced packet block: captured length " + Integer.toUnsignedString(caplen)
                     + " does not fit the block");
+        }
+        if (caplen > MAX_PACKET) {
+            return tooLarge(at, caplen);
         }
         Interface i = interfaces.get(id);
         return new Packet(id, i.linkType(), toNanos(ticks, i), file, at + 28, caplen, at);
@@ -230,7 +244,14 @@ public final class CaptureReader {
             return fail(at, "simple packet block without an interface");
         }
         int length = Math.min(buf.getInt(at + 8), total - 16);
+        if (length > MAX_PACKET) {
+            return tooLarge(at, length);
+        }
         return new Packet(0, interfaces.get(0).linkType(), 0, file, at + 12, Math.max(0, length), at);
+    }
+
+    private Packet tooLarge(int at, int length) {
+        return fail(at, "packet of " + length + " bytes, larger than the " + MAX_PACKET + " any capture holds");
     }
 
     private static long toNanos(long ticks, Interface i) {

@@ -94,15 +94,25 @@ public final class UeventDecoder {
         return DecodeResult.decoded(new Uevent(true, action, devpath, p.env()));
     }
 
-    private record Parsed(Map<String, String> env, DecodeResult<Uevent> fault) {}
+    /**
+     * Up to this many keys, a repeated one is found by comparing each key with those before it: at most 2016 comparisons,
+     * mostly of lengths, cheaper than hashing the 10 to 30 keys a uevent has (the kernel sends at most
+     * {@code UEVENT_NUM_ENVP} = 64). A message with more keys is not the kernel's: it goes into an ordinary map, which
+     * finds repeats by hashing, so a crafted message costs time linear in its size.
+     */
+    static final int PAIRWISE_KEYS = 64;
+
+    /** The properties, or the fault; {@code keyComparisons} counts the work of finding repeated keys, for tests. */
+    record Parsed(Map<String, String> env, DecodeResult<Uevent> fault, int keyComparisons) {}
 
     /**
      * Reads the {@code KEY=VALUE\0} properties in {@code bytes[from, end)}; {@code base} is where {@code bytes[0]}
      * lay in the datagram, for the offset of a fault.
      */
-    private static Parsed properties(byte[] bytes, int from, int end, long base) {
+    static Parsed properties(byte[] bytes, int from, int end, long base) {
         int[] bounds = new int[3 * 16];
         int count = 0;
+        int comparisons = 0;
         boolean plainMap = false;
         int at = from;
         while (at < end) {
@@ -112,7 +122,7 @@ public final class UeventDecoder {
                 if (eq <= at || eq == zero) {
                     String property = new String(bytes, at, zero - at, StandardCharsets.UTF_8);
                     return new Parsed(null, DecodeResult.malformed("bad_property", base + at,
-                            "property without KEY=: '" + clip(property) + "'"));
+                            "property without KEY=: '" + clip(property) + "'"), comparisons);
                 }
                 if (3 * count + 3 > bounds.length) {
                     bounds = Arrays.copyOf(bounds, bounds.length * 2);
@@ -120,8 +130,10 @@ public final class UeventDecoder {
                 bounds[3 * count] = at;
                 bounds[3 * count + 1] = eq;
                 bounds[3 * count + 2] = zero;
+                plainMap |= count >= PAIRWISE_KEYS;
                 for (int j = 0; j < count && !plainMap; j++) {
                     plainMap = UeventProperties.sameKey(bytes, bounds, j, count);
+                    comparisons++;
                 }
                 for (int k = at; k < eq && !plainMap; k++) {
                     plainMap = bytes[k] < 0; // not ASCII: keys compare as decoded strings, not as bytes
@@ -131,14 +143,14 @@ public final class UeventDecoder {
             at = zero + 1;
         }
         if (!plainMap) {
-            return new Parsed(new UeventProperties(bytes, bounds, count), null);
+            return new Parsed(new UeventProperties(bytes, bounds, count), null, comparisons);
         }
-        // Never from the kernel (a repeated key, a key not in ASCII): an ordinary map, in which a repeated key
-        // keeps its last value at its first place.
+        // Never from the kernel (a repeated key, a key not in ASCII, more keys than it sends): an ordinary map, in
+        // which a repeated key keeps its last value at its first place.
         Map<String, String> env = new LinkedHashMap<>();
         new UeventProperties(bytes, bounds, count).forEachRaw((b, kf, kt, vf, vt) -> env.put(
                 new String(b, kf, kt - kf, StandardCharsets.UTF_8), new String(b, vf, vt - vf, StandardCharsets.UTF_8)));
-        return new Parsed(Collections.unmodifiableMap(env), null);
+        return new Parsed(Collections.unmodifiableMap(env), null, comparisons);
     }
 
     private static String clip(String s) {

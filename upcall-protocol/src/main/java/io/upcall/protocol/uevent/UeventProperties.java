@@ -14,9 +14,9 @@ import java.util.Set;
  * At 170 k uevents/s, the strings and map nodes of a {@code LinkedHashMap} were most of what the reading
  * thread allocated and what queued events held on to.
  *
- * <p>Keys are unique and ASCII (the decoder uses an ordinary map for a message with a repeated or non-ASCII key,
- * which the kernel never sends), so comparing a key's bytes with a string's chars is exact; keys iterate in the
- * order sent.
+ * <p>Keys are unique and ASCII (the decoder uses an ordinary map for a message with a repeated or non-ASCII key, or
+ * with more than 64 keys, which the kernel never sends), so comparing a key's bytes with a string's chars is exact,
+ * and a lookup compares at most 64 keys; keys iterate in the order sent.
  */
 public final class UeventProperties extends AbstractMap<String, String> {
     private final byte[] bytes;

@@ -99,4 +99,73 @@ class CaptureReaderTest {
         h[5] = 0; // address length 0, as nlmon writes
         assertThat(NetlinkCookedHeader.decode(h, 0, 16)).isEqualTo(new NetlinkCookedHeader(2, 15, 0, 0, false));
     }
+    /** A block of {@code total} bytes in host order: type, length, body, length. */
+    private static byte[] block(int type, int total, ByteBuffer body) {
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.nativeOrder());
+        b.putInt(type).putInt(total).put(body.flip()).putInt(total - 4, total);
+        return b.array();
+    }
+
+    /** A section and an interface, then an enhanced packet block of 36 bytes that claims {@code caplen} captured bytes. */
+    static byte[] enhancedPacketClaiming(int caplen) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(Pcapng.sectionHeader("upcall test"));
+        out.writeBytes(Pcapng.interfaceDescription(Pcapng.LINKTYPE_NETLINK, 65535, "netlink"));
+        ByteBuffer body = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+        body.putInt(0).putInt(0).putInt(0).putInt(caplen).putInt(caplen).putInt(0);
+        out.writeBytes(block(Pcapng.EPB, 36, body));
+        return out.toByteArray();
+    }
+
+    /**
+     * Issue 10: a captured length near 2^31 wrapped {@code pad4} to a negative number, passed the fit check, and
+     * escaped as an IndexOutOfBoundsException wherever the packet was read.
+     */
+    @Test
+    void aCapturedLengthNearTwoToThe31IsAFaultNotAPacket() {
+        for (int caplen : new int[] {0x7ffffffd, 0x7fffffff, -1, 9}) {
+            byte[] file = enhancedPacketClaiming(caplen);
+            CaptureReader r = new CaptureReader(file);
+            assertThat(r.next()).as("caplen %08x", caplen).isNull();
+            assertThat(r.error()).as("caplen %08x", caplen).startsWith("corrupt enhanced packet block: captured length "
+                    + Integer.toUnsignedString(caplen)).endsWith("(at byte " + (file.length - 36) + ")");
+        }
+    }
+
+    /**
+     * A packet larger than any capture holds (libpcap's MAXIMUM_SNAPLEN, 262144) is refused before any decoder sees it,
+     * in each format, so a crafted file cannot hand a decoder an arbitrarily large datagram.
+     */
+    @Test
+    void refusesAPacketLargerThanAnyCaptureHolds() {
+        int big = CaptureReader.MAX_PACKET + 4;
+        byte[] data = new byte[big];
+        ByteArrayOutputStream ng = new ByteArrayOutputStream();
+        ng.writeBytes(Pcapng.sectionHeader("upcall test"));
+        ng.writeBytes(Pcapng.interfaceDescription(Pcapng.LINKTYPE_NETLINK, 65535, "netlink"));
+        int at = ng.size();
+        ng.writeBytes(Pcapng.enhancedPacket(0, 0, data, 0, big));
+        CaptureReader r = new CaptureReader(ng.toByteArray());
+        assertThat(r.next()).isNull();
+        assertThat(r.error()).isEqualTo("packet of " + big + " bytes, larger than the " + CaptureReader.MAX_PACKET
+                + " any capture holds (at byte " + at + ")");
+
+        ByteBuffer b = ByteBuffer.allocate(24 + 16 + big).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(253);
+        b.putInt(0).putInt(0).putInt(big).putInt(big);
+        r = new CaptureReader(b.array());
+        assertThat(r.next()).isNull();
+        assertThat(r.error()).isEqualTo("packet of " + big + " bytes, larger than the " + CaptureReader.MAX_PACKET
+                + " any capture holds (at byte 24)");
+
+        ByteArrayOutputStream simple = new ByteArrayOutputStream();
+        simple.writeBytes(Pcapng.sectionHeader("upcall test"));
+        simple.writeBytes(Pcapng.interfaceDescription(Pcapng.LINKTYPE_NETLINK, 65535, "netlink"));
+        at = simple.size();
+        ByteBuffer spb = ByteBuffer.allocate(4 + big).order(ByteOrder.nativeOrder()).putInt(big).put(data);
+        simple.writeBytes(block(Pcapng.SPB, 16 + big, spb));
+        r = new CaptureReader(simple.toByteArray());
+        assertThat(r.next()).isNull();
+        assertThat(r.error()).startsWith("packet of " + big + " bytes").endsWith("(at byte " + at + ")");
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class UeventDecoderTest {
 
@@ -103,5 +104,33 @@ class UeventDecoderTest {
         Uevent u = decoded(kernel("add@/d|ACTION=add|X=1|DEVPATH=/d|X=2|"));
         assertThat(u.env()).containsEntry("X", "2").hasSize(3);
         assertThat(u.env().keySet()).containsExactly("ACTION", "X", "DEVPATH");
+    }
+
+    /** {@code K0=v0\0K1=v1\0...} for {@code n} distinct keys, then {@code K0} again. */
+    private static byte[] manyKeys(int n) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            out.writeBytes(("K" + i + "=v" + i + "\0").getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes("K0=last\0".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    /**
+     * Issue 10: finding a repeated key compared each key with every one before it, so a crafted message of 40 k keys took
+     * 1.6 s. The work is counted, not timed: the comparisons stay bounded however many keys come, and the repeated key
+     * is still found.
+     */
+    @Test
+    @Timeout(60) // only a guard; the count below is the verdict
+    void findsARepeatedKeyWithBoundedComparisonsAmongTensOfThousands() {
+        for (int n : new int[] {40_000, 80_000}) {
+            byte[] props = manyKeys(n);
+            UeventDecoder.Parsed p = UeventDecoder.properties(props, 0, props.length, 0);
+            assertThat(p.fault()).isNull();
+            assertThat(p.env()).hasSize(n).containsEntry("K0", "last").containsEntry("K" + (n - 1), "v" + (n - 1));
+            assertThat(p.keyComparisons()).as("%d keys", n)
+                    .isLessThanOrEqualTo(UeventDecoder.PAIRWISE_KEYS * UeventDecoder.PAIRWISE_KEYS);
+        }
     }
 }

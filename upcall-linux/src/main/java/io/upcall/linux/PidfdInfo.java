@@ -1,0 +1,43 @@
+package io.upcall.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.OptionalInt;
+
+/**
+ * {@code ioctl(pidfd, PIDFD_GET_INFO, &info)} (Linux 6.13+), from {@code <linux/pidfd.h>}:
+ * <pre>{@code
+ * struct pidfd_info {
+ *     __u64 mask;       // in: the fields asked for; out: those the kernel filled
+ *     __u64 cgroupid;
+ *     __u32 pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+ *     __s32 exit_code;  // PIDFD_INFO_EXIT (6.15+): the status as waitpid(2) reports it, once the process is reaped
+ * };                    // PIDFD_INFO_SIZE_VER0 = 64; later kernels append fields and accept this size
+ * }</pre>
+ */
+final class PidfdInfo {
+    /** {@code _IOWR(PIDFS_IOCTL_MAGIC = 0xFF, 11, struct pidfd_info)} with the 64-byte first version. */
+    static final long PIDFD_GET_INFO = (3L << 30) | (64L << 16) | (0xFFL << 8) | 11;
+    static final long PIDFD_INFO_EXIT = 1L << 3;
+    static final int SIZE_VER0 = 64;
+    static final int MASK = 0;
+    static final int EXIT_CODE = 60;
+
+    private PidfdInfo() {}
+
+    /** The reaped process's wait status; empty while it runs or is unreaped, and on kernels without the ioctl (ENOTTY). */
+    static OptionalInt exitCode(MemorySegment errno, int pidfd) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment info = call.allocate(SIZE_VER0, 8);
+            info.set(JAVA_LONG, MASK, PIDFD_INFO_EXIT);
+            if (Native.ioctl(errno, pidfd, PIDFD_GET_INFO, info) != 0
+                    || (info.get(JAVA_LONG, MASK) & PIDFD_INFO_EXIT) == 0) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(info.get(JAVA_INT, EXIT_CODE));
+        }
+    }
+}
