@@ -69,6 +69,7 @@ public final class CaptureReplay {
         long skipped = 0;
         CaptureReader.Packet p = first;
         first = null;
+        Instant last = Instant.EPOCH;
         for (; p != null && !stop.getAsBoolean(); p = reader.next()) {
             packets++;
             Route route;
@@ -92,8 +93,16 @@ public final class CaptureReplay {
             }
             Instant time = Instant.ofEpochSecond(Math.floorDiv(p.epochNanos(), 1_000_000_000L),
                     Math.floorMod(p.epochNanos(), 1_000_000_000L));
+            last = time;
             events.clear();
             route.decoder().decode(MemorySegment.ofArray(p.data()).asSlice(from, length), envelope, time, events);
+            if (!events.isEmpty()) {
+                route.publisher().publish(events.toArray(new Event[0]), events.size());
+            }
+        }
+        for (Route route : routes.values()) { // what a decoder still holds (audit records without their end)
+            events.clear();
+            route.decoder().finish(last, events);
             if (!events.isEmpty()) {
                 route.publisher().publish(events.toArray(new Event[0]), events.size());
             }

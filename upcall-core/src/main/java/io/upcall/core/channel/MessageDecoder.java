@@ -21,4 +21,15 @@ public interface MessageDecoder {
      * @param out      where the events go, in order
      */
     void decode(MemorySegment message, Envelope envelope, Instant received, List<Event> out);
+
+    /**
+     * No message came for a while (live: a receive timeout passed): a decoder that holds messages back until they
+     * make an event (audit's records, grouped by serial) lets go of those that waited too long. {@code now} is the
+     * reading thread's clock; a replay never calls this, so what a decoder holds goes out on the next message or at
+     * {@link #finish}, in the same order.
+     */
+    default void idle(Instant now, List<Event> out) {}
+
+    /** The input ends (the channel closes, the capture is read): whatever the decoder still holds goes out. */
+    default void finish(Instant now, List<Event> out) {}
 }

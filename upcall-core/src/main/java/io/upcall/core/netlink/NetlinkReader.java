@@ -86,6 +86,10 @@ final class NetlinkReader {
                 if (n == NetlinkSocket.OVERFLOW) {
                     events.add(new LossEvent(context.clock().now(), channel, LossEvent.UNKNOWN, overflowReason));
                 } else if (n == 0) {
+                    if (reading instanceof NetlinkSource.Reading.Inline inline) {
+                        inline.decoder().idle(context.clock().now(), events); // what waited too long goes out
+                        publish(events);
+                    }
                     continue; // the receive timeout passed: look at the stop flag again
                 } else {
                     received(reading, batch, n, events);
@@ -96,6 +100,10 @@ final class NetlinkReader {
                     // each wake-up (here, in the dispatcher and in its write) carries many events, not one.
                     LockSupport.parkNanos(batchDelayNanos);
                 }
+            }
+            if (reading instanceof NetlinkSource.Reading.Inline inline) {
+                inline.decoder().finish(context.clock().now(), events); // what the decoder still holds
+                publish(events);
             }
         } catch (LinuxException | RuntimeException e) {
             context.errors().onError(channel + " source", e);

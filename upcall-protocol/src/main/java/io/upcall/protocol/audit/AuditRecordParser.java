@@ -14,7 +14,7 @@ import java.util.Set;
  * optionally after {@code node=...}, and in the ENRICHED format with interpretations after a {@code \x1d}, which are
  * left out). Values may be plain, in double quotes, or hex-encoded (the kernel's {@code audit_log_untrustedstring}
  * writes hex when a string holds a space, a quote or a byte outside printable ASCII); a user-space record's
- * {@code msg='...'} is opened and its fields take its place. Words without {@code =} (an SELinux AVC's
+ * {@code msg='...'} is opened and its fields take its place (free text without {@code key=} stays whole as {@code msg}). Words without {@code =} (an SELinux AVC's
  * {@code denied { read } for}) are passed over. Any bytes give a result, never an exception.
  */
 public final class AuditRecordParser {
@@ -126,9 +126,14 @@ public final class AuditRecordParser {
                     return v;
                 }
                 if (b[v] == '\'') {
+                    int before = out.size();
                     long fault = fields(b, v + 1, close, out, false, false);
                     if (fault >= 0) {
                         return fault;
+                    }
+                    if (out.size() == before) { // free text, not key=value: kept whole
+                        out.add(new AuditRecord.Field(key, new String(b, v + 1, close - v - 1, StandardCharsets.UTF_8),
+                                AuditRecord.Encoding.QUOTED));
                     }
                 } else {
                     out.add(new AuditRecord.Field(key, new String(b, v + 1, close - v - 1, StandardCharsets.UTF_8),

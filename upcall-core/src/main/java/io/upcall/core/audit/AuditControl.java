@@ -1,0 +1,113 @@
+package io.upcall.core.audit;
+
+import io.upcall.linux.LinuxException;
+import io.upcall.linux.NetlinkSocket;
+import io.upcall.linux.ReceiveBatch;
+import io.upcall.protocol.DecodeResult;
+import io.upcall.protocol.audit.Audit;
+import io.upcall.protocol.audit.AuditStatus;
+import io.upcall.protocol.netlink.Netlink;
+import io.upcall.protocol.netlink.NetlinkCursor;
+
+/**
+ * Requests to the kernel's audit control ({@code NETLINK_AUDIT}, unicast to port 0): {@code AUDIT_GET} for the status
+ * and {@code AUDIT_SET} to change it. Each request asks for an acknowledgement; a refusal (an {@code NLMSG_ERROR} with
+ * an errno) is thrown as a {@link LinuxException} naming the request. Needs {@code CAP_AUDIT_CONTROL} (root).
+ */
+public final class AuditControl implements AutoCloseable {
+    private static final int REPLY_WAIT_MILLIS = 1000;
+    private static final int ETIMEDOUT = 110;
+
+    private final NetlinkSocket socket;
+    private int seq;
+
+    private AuditControl(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    /** Opens a unicast audit socket. */
+    public static AuditControl open() throws LinuxException {
+        NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_AUDIT);
+        try {
+            s.bind(0);
+            return new AuditControl(s);
+        } catch (LinuxException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** The status now ({@code AUDIT_GET}). */
+    public AuditStatus status() throws LinuxException {
+        int s = ++seq;
+        socket.send(AuditStatus.getRequest(s));
+        AuditStatus[] found = new AuditStatus[1];
+        await(s, "AUDIT_GET", (cursor, batch, i) -> {
+            if (cursor.type() == Audit.AUDIT_GET && found[0] == null
+                    && AuditStatus.decode(batch.data(i), cursor.payloadOffset(), cursor.payloadLength())
+                    instanceof DecodeResult.Decoded<AuditStatus>(AuditStatus status)) {
+                found[0] = status;
+            }
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    /** Changes what {@code change}'s mask names ({@code AUDIT_SET}), and waits for the kernel's acknowledgement. */
+    public void set(AuditStatus change) throws LinuxException {
+        int s = ++seq;
+        socket.send(change.setRequest(s));
+        await(s, "AUDIT_SET", (cursor, batch, i) -> false);
+    }
+
+    private interface Reply {
+        /** @return true when this frame is the answer awaited */
+        boolean accept(NetlinkCursor cursor, ReceiveBatch batch, int i);
+    }
+
+    /** Reads the kernel's frames for request {@code s} until {@code reply} has its answer or the ack (0) came. */
+    private void await(int s, String request, Reply reply) throws LinuxException {
+        NetlinkCursor cursor = new NetlinkCursor();
+        long deadline = System.nanoTime() + REPLY_WAIT_MILLIS * 1_000_000L;
+        boolean acked = false;
+        boolean answered = false;
+        try (ReceiveBatch batch = new ReceiveBatch(8, 8192)) {
+            while (System.nanoTime() < deadline && !(acked && answered)) {
+                int n = socket.receive(batch);
+                if (n <= 0) {
+                    socket.poll(50);
+                    continue;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (batch.senderPort(i) != 0) {
+                        continue; // only the kernel answers
+                    }
+                    cursor.reset(batch.data(i));
+                    while (cursor.next()) {
+                        if (cursor.seq() != s) {
+                            continue;
+                        }
+                        if (cursor.type() == Netlink.NLMSG_ERROR) {
+                            int err = -cursor.errorCode();
+                            if (err != 0) {
+                                throw new LinuxException(request + "(NETLINK_AUDIT)", err);
+                            }
+                            acked = true;
+                            answered |= request.equals("AUDIT_SET");
+                        } else {
+                            answered |= reply.accept(cursor, batch, i);
+                        }
+                    }
+                }
+            }
+        }
+        if (!answered) {
+            throw new LinuxException(request + "(NETLINK_AUDIT): no answer within 1 s", ETIMEDOUT);
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,117 @@
+package io.upcall.core.audit;
+
+import io.upcall.core.event.Event;
+import io.upcall.core.event.TableRow;
+import io.upcall.core.json.JsonBuffer;
+import io.upcall.protocol.audit.Audit;
+import io.upcall.protocol.audit.AuditRecord;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An audit event: the records the kernel emitted under one serial (a syscall's SYSCALL, CWD, PATH, EXECVE, PROCTITLE
+ * ..., or one user-space message), with a summary of what they say ({@code docs/events.md}). Its {@link #time()} is
+ * the records' own timestamp (milliseconds), not when they were read; {@link #type()} is its main record's type in
+ * lower case ({@code syscall}, {@code config_change}, {@code user_login}).
+ *
+ * @param serial  the records' serial
+ * @param records the records, in the order received (without the closing EOE)
+ */
+public record AuditEvent(Instant time, long serial, List<AuditRecord> records) implements Event {
+    /** Records that add to an event rather than say what it is. */
+    private static final Set<Integer> AUXILIARY = Set.of(Audit.AUDIT_SYSCALL, Audit.AUDIT_PATH, Audit.AUDIT_CWD,
+            Audit.AUDIT_EXECVE, Audit.AUDIT_PROCTITLE, Audit.AUDIT_SOCKADDR, 1321 /* BPRM_FCAPS */, 1322 /* CAPSET */,
+            1323 /* MMAP */, 1317 /* FD_PAIR */, 1318 /* OBJ_PID */, 1303 /* IPC */, Audit.AUDIT_EOE);
+
+    public AuditEvent {
+        records = List.copyOf(records);
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("an audit event has at least one record");
+        }
+    }
+
+    /** The event of {@code records}, at the time their header gives. */
+    static AuditEvent of(List<AuditRecord> records) {
+        AuditRecord first = records.getFirst();
+        return new AuditEvent(Instant.ofEpochSecond(first.seconds(), first.millis() * 1_000_000L), first.serial(), records);
+    }
+
+    @Override
+    public String source() {
+        return AuditChannel.NAME;
+    }
+
+    /** The first record that says what happened (not an auxiliary such as PATH), else SYSCALL, else the first. */
+    public AuditRecord main() {
+        AuditRecord syscall = null;
+        for (AuditRecord r : records) {
+            if (!AUXILIARY.contains(r.type())) {
+                return r;
+            }
+            if (r.type() == Audit.AUDIT_SYSCALL && syscall == null) {
+                syscall = r;
+            }
+        }
+        return syscall != null ? syscall : records.getFirst();
+    }
+
+    @Override
+    public String type() {
+        return Audit.eventType(main().type());
+    }
+
+    /** The first record of {@code type}, or null. */
+    public AuditRecord record(int type) {
+        for (AuditRecord r : records) {
+            if (r.type() == type) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The rule keys that matched (a SYSCALL's {@code key}, several joined by {@code \x01}); empty when none. */
+    public Set<String> keys() {
+        AuditRecord s = record(Audit.AUDIT_SYSCALL);
+        String key = s != null ? s.get("key") : main().get("key");
+        if (key == null || key.equals("(null)")) {
+            return Set.of();
+        }
+        return new HashSet<>(List.of(key.split("\u0001")));
+    }
+
+    @Override
+    public void writeJsonFields(JsonBuffer out) {
+        out.field("serial", serial);
+        AuditSummary.write(this, out);
+        out.beginArray("records");
+        for (AuditRecord r : records) {
+            out.beginElement().field("type", Audit.eventType(r.type())).beginObject("fields");
+            Set<String> seen = new HashSet<>();
+            for (AuditRecord.Field f : r.fields()) {
+                if (seen.add(f.name())) { // a user message's msg='...' may repeat an outer name: the first stays
+                    out.anyField(f.name(), f.value());
+                }
+            }
+            out.endObject().endObject();
+        }
+        out.endArray();
+    }
+
+    @Override
+    public TableRow tableRow() {
+        AuditRecord s = record(Audit.AUDIT_SYSCALL);
+        AuditRecord who = s != null ? s : main();
+        String pid = who.get("pid");
+        String what = AuditSummary.syscallName(s);
+        Set<String> keys = keys();
+        String info = (what != null ? what + (s.get("success") != null ? " " + s.get("success") : "") : "")
+                + (keys.isEmpty() ? "" : " key " + String.join(",", keys.stream().sorted().toList()));
+        String about = who.get("exe") != null ? who.get("exe") : who.get("op") != null ? who.get("op") : "";
+        String name = type();
+        return new TableRow(TableRow.Tone.NOTICE, name.length() > 9 ? name.substring(0, 9) : name, pid == null ? "" : pid,
+                info.strip(), about);
+    }
+}

@@ -1,0 +1,137 @@
+package io.upcall.core.audit;
+
+import io.upcall.core.json.JsonBuffer;
+import io.upcall.protocol.audit.Audit;
+import io.upcall.protocol.audit.AuditArch;
+import io.upcall.protocol.audit.AuditRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The summary of an {@link AuditEvent} in its JSON: {@code syscall}, {@code arch}, {@code success}, {@code exit},
+ * {@code key}, {@code process}, {@code cwd}, {@code paths}, {@code argv}, taken from the SYSCALL, CWD, PATH, EXECVE and
+ * PROCTITLE records (a user message: from its own fields). A field the records do not give is null.
+ */
+final class AuditSummary {
+    private AuditSummary() {}
+
+    static void write(AuditEvent e, JsonBuffer out) {
+        AuditRecord s = e.record(Audit.AUDIT_SYSCALL);
+        AuditArch arch = s == null ? null : AuditArch.ofField(s.get("arch"));
+        out.field("syscall", syscallName(s));
+        out.field("arch", arch != null ? arch.auditName() : s == null ? null : s.get("arch"));
+        String success = s == null ? e.main().get("res") : s.get("success");
+        if (success == null) {
+            out.nullField("success");
+        } else {
+            out.field("success", success.equals("yes") || success.equals("success") || success.equals("1"));
+        }
+        number(out, "exit", s == null ? null : s.get("exit"));
+        List<String> keys = e.keys().stream().sorted().toList();
+        out.field("key", keys.isEmpty() ? null : String.join(",", keys));
+        AuditRecord who = s != null ? s : e.main();
+        out.beginObject("process");
+        for (String n : new String[] {"pid", "ppid", "uid", "auid", "euid"}) {
+            number(out, n, who.get(n));
+        }
+        out.field("comm", who.get("comm")).field("exe", who.get("exe")).endObject();
+        AuditRecord cwd = e.record(Audit.AUDIT_CWD);
+        out.field("cwd", cwd == null ? null : cwd.get("cwd"));
+        out.beginArray("paths");
+        for (AuditRecord r : e.records()) {
+            if (r.type() == Audit.AUDIT_PATH) {
+                out.beginElement().field("name", r.get("name")).field("nametype", r.get("nametype"))
+                        .field("mode", r.get("mode"));
+                number(out, "inode", r.get("inode"));
+                out.endObject();
+            }
+        }
+        out.endArray();
+        List<String> argv = argv(e);
+        if (argv == null) {
+            out.nullField("argv");
+        } else {
+            out.beginArray("argv");
+            argv.forEach(out::element);
+            out.endArray();
+        }
+    }
+
+    /** The syscall's name on its arch ({@code chroot}), its number as text when the table lacks it, or null. */
+    static String syscallName(AuditRecord s) {
+        String number = s == null ? null : s.get("syscall");
+        if (number == null) {
+            return null;
+        }
+        AuditArch arch = AuditArch.ofField(s.get("arch"));
+        try {
+            String name = arch == null ? null : arch.syscallName(Integer.parseInt(number));
+            return name != null ? name : number;
+        } catch (NumberFormatException ex) {
+            return number;
+        }
+    }
+
+    /**
+     * The arguments of an execve: EXECVE's {@code argc} and {@code a0..}, where a long argument comes as
+     * {@code aN_len} and pieces {@code aN[0]}, {@code aN[1]}, ... (possibly across several EXECVE records); without
+     * EXECVE, PROCTITLE's NUL-separated command line; null when neither is there.
+     */
+    static List<String> argv(AuditEvent e) {
+        List<AuditRecord> execve = e.records().stream().filter(r -> r.type() == Audit.AUDIT_EXECVE).toList();
+        if (!execve.isEmpty()) {
+            int argc = (int) Math.min(parse(get(execve, "argc"), 0), 1 << 16);
+            List<String> argv = new ArrayList<>(Math.min(argc, 1024));
+            for (int i = 0; i < argc; i++) {
+                String whole = get(execve, "a" + i);
+                if (whole == null) {
+                    StringBuilder pieces = new StringBuilder();
+                    for (int j = 0; j < 1 << 16; j++) {
+                        String piece = get(execve, "a" + i + "[" + j + "]");
+                        if (piece == null) {
+                            break;
+                        }
+                        pieces.append(piece);
+                    }
+                    whole = pieces.toString();
+                }
+                argv.add(whole);
+            }
+            return argv;
+        }
+        AuditRecord title = e.record(Audit.AUDIT_PROCTITLE);
+        String t = title == null ? null : title.get("proctitle");
+        return t == null ? null : List.of(t.split("\0"));
+    }
+
+    private static String get(List<AuditRecord> records, String name) {
+        for (AuditRecord r : records) {
+            String v = r.get(name);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static long parse(String v, long otherwise) {
+        try {
+            return v == null ? otherwise : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    /** A decimal field as a number; absent or not a number: null. */
+    private static void number(JsonBuffer out, String name, String value) {
+        try {
+            if (value != null) {
+                out.field(name, Long.parseLong(value));
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // not a number: null
+        }
+        out.nullField(name);
+    }
+}
