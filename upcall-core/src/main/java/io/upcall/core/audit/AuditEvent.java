@@ -109,9 +109,18 @@ public record AuditEvent(Instant time, long serial, List<AuditRecord> records) i
         Set<String> keys = keys();
         String info = (what != null ? what + (s.get("success") != null ? " " + s.get("success") : "") : "")
                 + (keys.isEmpty() ? "" : " key " + String.join(",", keys.stream().sorted().toList()));
-        String about = who.get("exe") != null ? who.get("exe") : who.get("op") != null ? who.get("op") : "";
+        String about = firstOf(who, "exe", "op", "msg");
         String name = type();
         return new TableRow(TableRow.Tone.NOTICE, name.length() > 9 ? name.substring(0, 9) : name, pid == null ? "" : pid,
                 info.strip(), about);
+    }
+
+    private static String firstOf(AuditRecord r, String... names) {
+        for (String n : names) {
+            if (r.get(n) != null) {
+                return r.get(n);
+            }
+        }
+        return "";
     }
 }

@@ -1,0 +1,130 @@
+package io.upcall.cli;
+
+import io.upcall.core.Upcall;
+import io.upcall.core.audit.AuditControl;
+import io.upcall.core.audit.AuditOptions;
+import io.upcall.core.json.JsonBuffer;
+import io.upcall.linux.LinuxException;
+import io.upcall.protocol.audit.AuditStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code upcall audit}: the kernel's audit status, and audit events live. */
+@Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = {AuditCommand.Status.class, AuditCommand.Watch.class},
+        description = {"The kernel's audit framework (NETLINK_AUDIT): its status, and its records as events, received "
+                + "from the read-only multicast group beside auditd. Upcall changes no audit rule: which syscalls "
+                + "are audited is up to the rules in place (auditctl).", ""})
+final class AuditCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** {@code upcall audit status}: {@code AUDIT_GET}, printed as {@code auditctl -s} does. */
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "The kernel's audit status (AUDIT_GET), as auditctl -s prints it. Needs root (CAP_AUDIT_CONTROL).")
+    static final class Status implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AuditCommand audit;
+
+        @Option(names = "--json", description = "One JSON object instead of lines.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            Main main = (Main) audit.spec.parent().userObject();
+            PrintWriter err = audit.spec.commandLine().getErr();
+            AuditStatus s;
+            try (AuditControl control = AuditControl.open()) {
+                s = control.status();
+            } catch (LinuxException e) {
+                err.println("upcall: cannot read the audit status: " + Printable.escape(e.getMessage()));
+                if (e.isPermissionDenied()) {
+                    err.println("upcall: that needs root (CAP_AUDIT_CONTROL); try: sudo bin/upcall audit status");
+                }
+                err.flush();
+                return 1;
+            }
+            String[] names = {"enabled", "failure", "pid", "rate_limit", "backlog_limit", "lost", "backlog",
+                    "feature_bitmap", "backlog_wait_time", "backlog_wait_time_actual"};
+            long[] values = {s.enabled(), s.failure(), s.pid(), s.rateLimit(), s.backlogLimit(), s.lost(), s.backlog(),
+                    s.featureBitmap(), s.backlogWaitTime(), s.backlogWaitTimeActual()};
+            StringBuilder text = new StringBuilder();
+            if (json) {
+                JsonBuffer b = new JsonBuffer();
+                b.beginObject();
+                for (int i = 0; i < names.length; i++) {
+                    b.field(names[i], values[i]);
+                }
+                b.endObject();
+                text.append(new String(b.toByteArray(), StandardCharsets.UTF_8)).append('\n');
+            } else {
+                for (int i = 0; i < names.length; i++) {
+                    text.append(names[i]).append(' ').append(i == 7 ? "0x" + Long.toHexString(values[i]) : values[i])
+                            .append('\n');
+                }
+            }
+            main.out().write(text.toString().getBytes(StandardCharsets.UTF_8));
+            main.out().flush();
+            return 0;
+        }
+    }
+
+    /** {@code upcall audit watch}: audit events as they come. */
+    @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = {"Audit events live: the records of each event (a syscall's SYSCALL, CWD, PATH, EXECVE, "
+                    + "PROCTITLE; a login's USER_* record) grouped by serial, with a summary. Received from the "
+                    + "read-only multicast group (CAP_AUDIT_READ) beside auditd; changes no rule and no setting.", ""},
+            footer = {"", "Examples:",
+                    "  sudo auditctl -a always,exit -F arch=b64 -S chroot -k jail",
+                    "  sudo bin/upcall audit watch --key jail --json"})
+    static final class Watch implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AuditCommand audit;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "JSON Lines (docs/events.md) instead of the table.")
+        boolean json;
+
+        @Option(names = "--key", paramLabel = "K", description = "Only events of rules with key K (repeatable).")
+        List<String> keys = List.of();
+
+        @CommandLine.Mixin
+        StopOptions stop = new StopOptions();
+
+        @CommandLine.Mixin
+        BufferOption buffer = new BufferOption();
+
+        @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
+        StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+
+        @Override
+        public Integer call() throws Exception {
+            for (String k : keys) {
+                if (k.isBlank()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--key is empty: give the key of an audit rule (auditctl -k KEY), or leave it out");
+                }
+            }
+            Main main = (Main) audit.spec.parent().userObject();
+            AuditOptions options = AuditOptions.defaults().withKeys(Set.copyOf(keys)).withReceiveBuffer(buffer.receiveBuffer);
+            return new StreamRunner(spec.commandLine().getErr()).print(Upcall.builder().source(options), main.out(),
+                    new StreamRunner.Output(json, stop.count, stop.duration, json ? null
+                            : new TableFormatter(Terminals.useColor(color), Terminals.columns())), "audit watch");
+        }
+    }
+}
