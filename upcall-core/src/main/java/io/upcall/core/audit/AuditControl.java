@@ -5,13 +5,18 @@ import io.upcall.linux.NetlinkSocket;
 import io.upcall.linux.ReceiveBatch;
 import io.upcall.protocol.DecodeResult;
 import io.upcall.protocol.audit.Audit;
+import io.upcall.protocol.audit.AuditRule;
 import io.upcall.protocol.audit.AuditStatus;
 import io.upcall.protocol.netlink.Netlink;
 import io.upcall.protocol.netlink.NetlinkCursor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Requests to the kernel's audit control ({@code NETLINK_AUDIT}, unicast to port 0): {@code AUDIT_GET} for the status
- * and {@code AUDIT_SET} to change it. Each request asks for an acknowledgement; a refusal (an {@code NLMSG_ERROR} with
+ * Requests to the kernel's audit control ({@code NETLINK_AUDIT}, unicast to port 0): {@code AUDIT_GET} for the status,
+ * {@code AUDIT_SET} to change it, and adding, deleting and listing rules. Each request asks for an acknowledgement; a refusal (an {@code NLMSG_ERROR} with
  * an errno) is thrown as a {@link LinuxException} naming the request. Needs {@code CAP_AUDIT_CONTROL} (root).
  */
 public final class AuditControl implements AutoCloseable {
@@ -57,7 +62,38 @@ public final class AuditControl implements AutoCloseable {
     public void set(AuditStatus change) throws LinuxException {
         int s = ++seq;
         socket.send(change.setRequest(s));
-        await(s, "AUDIT_SET", (cursor, batch, i) -> false);
+        await(s, "AUDIT_SET", null);
+    }
+
+    /** Adds a rule ({@code AUDIT_ADD_RULE}); EEXIST when the kernel has it already. */
+    public void addRule(AuditRule rule) throws LinuxException {
+        int s = ++seq;
+        socket.send(rule.addRequest(s));
+        await(s, "AUDIT_ADD_RULE", null);
+    }
+
+    /** Deletes a rule ({@code AUDIT_DEL_RULE}, matched on the whole rule); ENOENT when the kernel has none such. */
+    public void deleteRule(AuditRule rule) throws LinuxException {
+        int s = ++seq;
+        socket.send(rule.deleteRequest(s));
+        await(s, "AUDIT_DEL_RULE", null);
+    }
+
+    /** The keys of the rules in the kernel now ({@code AUDIT_LIST_RULES}); a rule without a key gives an empty string. */
+    public List<String> ruleKeys() throws LinuxException {
+        int s = ++seq;
+        socket.send(AuditStatus.request(Audit.AUDIT_LIST_RULES, s, new byte[0]));
+        List<String> keys = new ArrayList<>();
+        await(s, "AUDIT_LIST_RULES", (cursor, batch, i) -> {
+            if (cursor.type() == Audit.AUDIT_LIST_RULES) {
+                byte[] rule = new byte[cursor.payloadLength()];
+                MemorySegment.copy(batch.data(i), ValueLayout.JAVA_BYTE, cursor.payloadOffset(), rule, 0, rule.length);
+                String key = AuditRule.keyOf(rule);
+                keys.add(key == null ? "" : key);
+            }
+            return cursor.type() == Netlink.NLMSG_DONE;
+        });
+        return keys;
     }
 
     private interface Reply {
@@ -65,12 +101,15 @@ public final class AuditControl implements AutoCloseable {
         boolean accept(NetlinkCursor cursor, ReceiveBatch batch, int i);
     }
 
-    /** Reads the kernel's frames for request {@code s} until {@code reply} has its answer or the ack (0) came. */
+    /**
+     * Reads the kernel's frames for request {@code s} until the ack (0) came and, unless {@code reply} is null, until
+     * {@code reply} has its answer.
+     */
     private void await(int s, String request, Reply reply) throws LinuxException {
         NetlinkCursor cursor = new NetlinkCursor();
         long deadline = System.nanoTime() + REPLY_WAIT_MILLIS * 1_000_000L;
         boolean acked = false;
-        boolean answered = false;
+        boolean answered = reply == null;
         try (ReceiveBatch batch = new ReceiveBatch(8, 8192)) {
             while (System.nanoTime() < deadline && !(acked && answered)) {
                 int n = socket.receive(batch);
@@ -93,15 +132,14 @@ public final class AuditControl implements AutoCloseable {
                                 throw new LinuxException(request + "(NETLINK_AUDIT)", err);
                             }
                             acked = true;
-                            answered |= request.equals("AUDIT_SET");
-                        } else {
+                        } else if (reply != null) {
                             answered |= reply.accept(cursor, batch, i);
                         }
                     }
                 }
             }
         }
-        if (!answered) {
+        if (!(acked && answered)) {
             throw new LinuxException(request + "(NETLINK_AUDIT): no answer within 1 s", ETIMEDOUT);
         }
     }
