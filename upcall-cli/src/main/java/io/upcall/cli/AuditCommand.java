@@ -4,11 +4,16 @@ import io.upcall.core.Upcall;
 import io.upcall.core.audit.AuditControl;
 import io.upcall.core.audit.AuditOptions;
 import io.upcall.core.json.JsonBuffer;
+import io.upcall.core.audit.AuditRuleSession;
 import io.upcall.linux.LinuxException;
+import io.upcall.protocol.audit.AuditRule;
+import io.upcall.protocol.audit.AuditRuleException;
+import io.upcall.protocol.audit.AuditRuleParser;
 import io.upcall.protocol.audit.AuditStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -20,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {AuditCommand.Status.class, AuditCommand.Watch.class},
         description = {"The kernel's audit framework (NETLINK_AUDIT): its status, and its records as events, received "
-                + "from the read-only multicast group beside auditd. Upcall changes no audit rule: which syscalls "
-                + "are audited is up to the rules in place (auditctl).", ""})
+                + "from the read-only multicast group beside auditd. Without --rule, Upcall changes no audit rule: "
+                + "which syscalls are audited is up to the rules in place (auditctl).", ""})
 final class AuditCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,10 +91,11 @@ final class AuditCommand implements Callable<Integer> {
     @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = {"Audit events live: the records of each event (a syscall's SYSCALL, CWD, PATH, EXECVE, "
                     + "PROCTITLE; a login's USER_* record) grouped by serial, with a summary. Received from the "
-                    + "read-only multicast group (CAP_AUDIT_READ) beside auditd; changes no rule and no setting.", ""},
+                    + "read-only multicast group (CAP_AUDIT_READ) beside auditd; changes no rule and no setting unless "
+                    + "--rule is given.", ""},
             footer = {"", "Examples:",
-                    "  sudo auditctl -a always,exit -F arch=b64 -S chroot -k jail",
-                    "  sudo bin/upcall audit watch --key jail --json"})
+                    "  sudo bin/upcall audit watch --rule '-a always,exit -F arch=b64 -S chroot -k jail' --json",
+                    "  sudo bin/upcall audit watch --key jail   (rules added with auditctl)"})
     static final class Watch implements Callable<Integer> {
         @CommandLine.ParentCommand
         AuditCommand audit;
@@ -102,6 +108,12 @@ final class AuditCommand implements Callable<Integer> {
 
         @Option(names = "--key", paramLabel = "K", description = "Only events of rules with key K (repeatable).")
         List<String> keys = List.of();
+
+        @Option(names = "--rule", paramLabel = "RULE", description = "Add this audit rule for the run and delete it at "
+                + "exit, also on SIGINT, SIGTERM and errors (repeatable): -a always,exit -F arch=b64 -S NAME[,NAME] -k KEY, "
+                + "or -w PATH -p rwxa -k KEY. If auditing is disabled, it is enabled for the run and disabled again. "
+                + "Needs root (CAP_AUDIT_CONTROL).")
+        List<String> rules = List.of();
 
         @CommandLine.Mixin
         StopOptions stop = new StopOptions();
@@ -120,11 +132,81 @@ final class AuditCommand implements Callable<Integer> {
                             "--key is empty: give the key of an audit rule (auditctl -k KEY), or leave it out");
                 }
             }
+            List<AuditRule> compiled = new ArrayList<>();
+            for (String r : rules) {
+                try {
+                    compiled.add(AuditRuleParser.parse(r));
+                } catch (AuditRuleException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--rule: " + e.getMessage());
+                }
+            }
             Main main = (Main) audit.spec.parent().userObject();
             AuditOptions options = AuditOptions.defaults().withKeys(Set.copyOf(keys)).withReceiveBuffer(buffer.receiveBuffer);
-            return new StreamRunner(spec.commandLine().getErr()).print(Upcall.builder().source(options), main.out(),
-                    new StreamRunner.Output(json, stop.count, stop.duration, json ? null
-                            : new TableFormatter(Terminals.useColor(color), Terminals.columns())), "audit watch");
+            PrintWriter err = spec.commandLine().getErr();
+            StreamRunner runner = new StreamRunner(err);
+            TableFormatter table = json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns());
+            if (compiled.isEmpty()) {
+                return runner.print(Upcall.builder().source(options), main.out(),
+                        new StreamRunner.Output(json, stop.count, stop.duration, table), "audit watch");
+            }
+            EventOutput output = new EventOutput(main.out(), table, stop.count, runner::stop);
+            RulesInPlace inPlace = new RulesInPlace(compiled, output, err);
+            try {
+                return runner.run(Upcall.builder().source(options).subscribe(output), stop.duration, "audit watch", inPlace);
+            } finally {
+                inPlace.closed(); // once: also when the stream ended by an exception
+            }
+        }
+    }
+
+    /**
+     * The rules of {@code watch --rule}: added once the stream listens (so that no event of theirs is missed), deleted
+     * and the enabled flag restored when it ends, whichever way.
+     */
+    private static final class RulesInPlace implements StreamRunner.Session {
+        private final List<AuditRule> rules;
+        private final EventOutput output;
+        private final PrintWriter err;
+        private AuditRuleSession session;
+
+        RulesInPlace(List<AuditRule> rules, EventOutput output, PrintWriter err) {
+            this.rules = rules;
+            this.output = output;
+            this.err = err;
+        }
+
+        @Override
+        public int started(Upcall upcall) throws IOException {
+            try {
+                session = AuditRuleSession.open(rules);
+            } catch (LinuxException e) {
+                err.println("upcall: cannot add the audit rules: " + Printable.escape(e.getMessage()));
+                if (e.isPermissionDenied()) {
+                    err.println("upcall: that needs root (CAP_AUDIT_CONTROL); try: sudo bin/upcall audit watch --rule ...");
+                }
+                err.flush();
+                return 1;
+            }
+            if (session.enabledHere()) {
+                err.println("upcall: auditing was disabled: enabled for this run, disabled again at exit");
+                err.flush();
+            }
+            output.flush();
+            return 0;
+        }
+
+        @Override
+        public void closed() throws IOException {
+            AuditRuleSession s = session;
+            session = null;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (LinuxException e) {
+                    throw new IOException("could not remove the audit rules it added (check with auditctl -l): "
+                            + e.getMessage(), e);
+                }
+            }
         }
     }
 }
