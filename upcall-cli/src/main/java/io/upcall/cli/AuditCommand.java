@@ -94,8 +94,9 @@ final class AuditCommand implements Callable<Integer> {
                     + "read-only multicast group (CAP_AUDIT_READ) beside auditd; changes no rule and no setting unless "
                     + "--rule is given.", ""},
             footer = {"", "Examples:",
-                    "  sudo bin/upcall audit watch --rule '-a always,exit -F arch=b64 -S chroot -k jail' --json",
-                    "  sudo bin/upcall audit watch --key jail   (rules added with auditctl)"})
+                    "  upcall audit watch --rule '-a always,exit -F arch=b64 -S chroot -k jail'",
+                    "  upcall audit watch --rule '-w /etc/shadow -p wa -k shadow' --json",
+                    "  upcall audit watch --key jail   (events of rules added with auditctl)"})
     static final class Watch implements Callable<Integer> {
         @CommandLine.ParentCommand
         AuditCommand audit;

@@ -111,7 +111,8 @@ class ArchitectureTest {
     @Test
     void theEntryPointNamesNoChannel() {
         noClasses().that().resideInAPackage("io.upcall.core")
-                .should().dependOnClassesThat().resideInAnyPackage("io.upcall.core.proc..", "io.upcall.core.device..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.upcall.core.proc..", "io.upcall.core.device..",
+                        "io.upcall.core.audit..")
                 .check(CLASSES);
     }
 
@@ -121,7 +122,7 @@ class ArchitectureTest {
         Set<String> exported = core.exports().stream().map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(exported).containsExactlyInAnyOrder("io.upcall.core", "io.upcall.core.event", "io.upcall.core.json",
-                "io.upcall.core.channel", "io.upcall.core.proc", "io.upcall.core.device", "io.upcall.core.capture",
+                "io.upcall.core.channel", "io.upcall.core.proc", "io.upcall.core.device", "io.upcall.core.audit", "io.upcall.core.capture",
                 "io.upcall.core.hotplug", "io.upcall.core.relay", "io.upcall.core.coldplug");
         assertThat(core.provides()).anySatisfy(p -> assertThat(p.service()).isEqualTo("io.upcall.core.channel.Channel"));
     }
