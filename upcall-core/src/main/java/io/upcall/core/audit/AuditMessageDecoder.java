@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * Turns {@code NETLINK_AUDIT} datagrams into {@link AuditEvent}s, the same way live, in the recorder and in replay:
  * only the kernel is believed (sender port 0), each frame's record text is parsed, and records are grouped into events
  * by an {@link AuditReassembler} on the time the datagram was received. Text that does not parse becomes a
- * {@link MalformedEvent}. Serial gaps are normal in audit (serials are shared by every audit context, including events
+ * {@link MalformedEvent}. Live, the kernel's {@code lost} counter is polled ({@link LostCounter}). Serial gaps are normal in audit (serials are shared by every audit context, including events
  * no rule selected) and are not reported. Owned by one thread.
  */
 final class AuditMessageDecoder implements MessageDecoder {
@@ -36,8 +36,17 @@ final class AuditMessageDecoder implements MessageDecoder {
     private List<Event> out;
     private final Consumer<List<AuditRecord>> complete = this::complete;
 
+    private final LostCounter lost;
+
+    /** For replay and the recorder: no counter to read. */
     AuditMessageDecoder(AuditOptions options) {
+        this(options, null);
+    }
+
+    /** Live: {@code lost} (or null) is polled as records come and while the socket is quiet. */
+    AuditMessageDecoder(AuditOptions options, LostCounter lost) {
         this.options = options;
+        this.lost = lost;
     }
 
     private void complete(List<AuditRecord> records) {
@@ -55,6 +64,9 @@ final class AuditMessageDecoder implements MessageDecoder {
             return;
         }
         reassembler.expire(received, complete);
+        if (lost != null) {
+            lost.poll(received, out);
+        }
         cursor.reset(datagram);
         while (cursor.next()) {
             int type = cursor.type();
@@ -78,6 +90,9 @@ final class AuditMessageDecoder implements MessageDecoder {
     public void idle(Instant now, List<Event> out) {
         this.out = out;
         reassembler.expire(now, complete);
+        if (lost != null) {
+            lost.poll(now, out);
+        }
     }
 
     @Override

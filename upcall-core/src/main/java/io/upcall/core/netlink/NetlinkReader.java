@@ -33,6 +33,8 @@ final class NetlinkReader {
     private final String overflowReason;
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** The subscription failed and closed the socket itself: the thread must not touch it. */
+    private volatile boolean abandoned;
     private Thread thread;
 
     NetlinkReader(String channel, NetlinkSocket socket, int messageBytes, ChannelContext context, String overflowReason) {
@@ -56,7 +58,9 @@ final class NetlinkReader {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (!stopping) {
+            // Stopped right after subscribing (before this thread looked): run() still unsubscribes and closes the
+            // socket; only an abandoned subscription, whose socket is closed already, is left alone.
+            if (!abandoned) {
                 run(reading, beforeClose);
             }
         });
@@ -157,6 +161,7 @@ final class NetlinkReader {
 
     /** For a failed subscription: the thread, still waiting, ends without touching the socket. */
     private void abandon() {
+        abandoned = true;
         try {
             stop();
         } catch (InterruptedException e) {
