@@ -150,4 +150,20 @@ class StreamLifecycleKernelIT {
             assertThat(e.path("process").path("comm").asText()).isEqualTo("echo");
         });
     }
+
+    @Test
+    void sighupEndsTheRelayLikeSigtermAndRemovesItsSocket(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("relay.sock");
+        Path err = dir.resolve("err.txt");
+        Process relay = upcall("relay", "serve", "--socket", socket.toString()).redirectError(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (relay.isAlive() && !Files.exists(socket) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(socket).as(Files.readString(err)).exists();
+        signal(relay, "HUP"); // a closed terminal, or a service manager's reload: end cleanly, not die
+        assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(relay.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(socket).doesNotExist();
+    }
 }
