@@ -32,8 +32,11 @@ class StreamLifecycleKernelIT {
     private static ProcessBuilder upcall(String... args) {
         assumeTrue(Files.isRegularFile(JAR), "needs the packaged jar " + JAR.toAbsolutePath());
         assumeTrue(Files.isWritable(Path.of("/sys/class/net/lo/uevent")), "needs root");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
+        // A JVM never handles a signal that was ignored when it started, and a test run from a background job or nohup
+        // passes SIGINT or SIGHUP on ignored: restore them, as bin/upcall does.
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM,HUP",
+                ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED", "-jar",
+                JAR.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(new File("."));
     }
