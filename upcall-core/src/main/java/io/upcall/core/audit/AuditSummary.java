@@ -47,6 +47,7 @@ final class AuditSummary {
             }
         }
         out.endArray();
+        mode(out, s);
         List<String> argv = argv(e);
         if (argv == null) {
             out.nullField("argv");
@@ -55,6 +56,32 @@ final class AuditSummary {
             argv.forEach(out::element);
             out.endArray();
         }
+    }
+
+    /**
+     * For chmod, fchmod, fchmodat and fchmodat2: the mode the call asked for (its argument, in hex in the record) as
+     * octal, with the bits a reviewer looks for named; null for any other syscall.
+     */
+    static void mode(JsonBuffer out, AuditRecord s) {
+        String name = syscallName(s);
+        String arg = name == null ? null : switch (name) {
+            case "chmod", "fchmod" -> s.get("a1");
+            case "fchmodat", "fchmodat2" -> s.get("a2");
+            default -> null;
+        };
+        long mode;
+        try {
+            mode = arg == null || arg.length() > 8 ? -1 : Long.parseLong(arg, 16) & 07777;
+        } catch (NumberFormatException ex) {
+            mode = -1;
+        }
+        if (mode < 0) {
+            out.nullField("mode");
+            return;
+        }
+        out.beginObject("mode").field("octal", String.format("%04o", mode)).field("setuid", (mode & 04000) != 0)
+                .field("setgid", (mode & 02000) != 0).field("sticky", (mode & 01000) != 0)
+                .field("world_writable", (mode & 0002) != 0).endObject();
     }
 
     /** The syscall's name on its arch ({@code chroot}), its number as text when the table lacks it, or null. */

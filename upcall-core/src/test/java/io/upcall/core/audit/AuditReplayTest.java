@@ -40,6 +40,15 @@ class AuditReplayTest {
     }
 
     @Test
+    void theFchmodatEventNamesTheSetuidBit() throws Exception {
+        assertThat(replay(AuditOptions.defaults())).filteredOn(l -> l.contains("\"syscall\":\"fchmodat\"")).singleElement()
+                .satisfies(l -> assertThat(l).contains("\"mode\":{\"octal\":\"4755\",\"setuid\":true,\"setgid\":false",
+                        "\"name\":\"/tmp/acap/set uid\""));
+        assertThat(replay(AuditOptions.defaults())).filteredOn(l -> l.contains("\"syscall\":\"chroot\"")).singleElement()
+                .satisfies(l -> assertThat(l).contains("\"mode\":null"));
+    }
+
+    @Test
     void hexEncodedArgumentsAreDecoded() throws Exception {
         assertThat(replay(AuditOptions.defaults())).anySatisfy(l -> assertThat(l).contains(
                 "\"argv\":[\"/usr/bin/echo\",\"two words\",\"hé\",\"plain\"]"));

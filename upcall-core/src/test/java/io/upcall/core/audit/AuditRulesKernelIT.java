@@ -53,39 +53,78 @@ class AuditRulesKernelIT {
         }
     }
 
-    @Test
-    void aChrootRuleGivesTheEventAndLeavesNothingBehind() throws Exception {
-        assumeTrue(Files.isExecutable(CHROOT), "needs " + CHROOT);
-        String key = "upcall-" + UUID.randomUUID().toString().substring(0, 8);
-        AuditRule rule = AuditRuleParser.parse("-a always,exit -F arch=b64 -S chroot -k " + key);
+    /** Something that makes the kernel run the syscall a rule selects. */
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Listens for events keyed {@code key}, adds {@code rule} (enabling auditing if needed), runs {@code action}, then
+     * removes the rule; returns the events seen, after checking that the rule is gone and the status is as before.
+     */
+    private static List<String> eventsOf(AuditRule rule, String key, Action action) throws Exception {
         AuditStatus before = status();
-        Path jail = Files.createTempDirectory("upcall-jail");
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         try (Upcall upcall = Upcall.builder().source(AuditOptions.defaults().withKeys(Set.of(key)))
                 .subscribe((e, end) -> events.add(JsonEventWriter.toJson(e))).start()) {
             try (AuditRuleSession session = AuditRuleSession.open(List.of(rule))) {
                 assertThat(ruleKeys()).contains(key);
                 assertThat(status().enabled()).isNotZero();
-                Process p = new ProcessBuilder(CHROOT.toString(), jail.toString(), "/upcall-nothing-here").start();
-                assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                action.run();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 for (int i = 0; i < 200 && events.isEmpty() && System.nanoTime() < deadline; i++) {
                     Thread.sleep(50);
                 }
                 assertThat(session.before().enabled()).isEqualTo(before.enabled());
             }
-        } finally {
-            Files.deleteIfExists(jail);
         }
-        assertThat(events).hasSize(1);
-        assertThat(events.getFirst()).contains("\"type\":\"syscall\"", "\"syscall\":\"chroot\"", "\"arch\":\"x86_64\"",
-                "\"success\":true", "\"key\":\"" + key + "\"", "\"name\":\"" + jail + "\"");
         assertThat(ruleKeys()).doesNotContain(key);
         AuditStatus after = status();
         assertThat(after.enabled()).isEqualTo(before.enabled());
         assertThat(after.rateLimit()).isEqualTo(before.rateLimit());
         assertThat(after.backlogLimit()).isEqualTo(before.backlogLimit());
         assertThat(after.pid()).isEqualTo(before.pid());
+        return events;
+    }
+
+    private static void runs(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aChrootRuleGivesTheEventAndLeavesNothingBehind() throws Exception {
+        assumeTrue(Files.isExecutable(CHROOT), "needs " + CHROOT);
+        String key = "upcall-" + UUID.randomUUID().toString().substring(0, 8);
+        AuditRule rule = AuditRuleParser.parse("-a always,exit -F arch=b64 -S chroot -k " + key);
+        Path jail = Files.createTempDirectory("upcall-jail");
+        List<String> events;
+        try {
+            events = eventsOf(rule, key, () -> runs(CHROOT.toString(), jail.toString(), "/upcall-nothing-here"));
+        } finally {
+            Files.deleteIfExists(jail);
+        }
+        assertThat(events).hasSize(1);
+        assertThat(events.getFirst()).contains("\"type\":\"syscall\"", "\"syscall\":\"chroot\"", "\"arch\":\"x86_64\"",
+                "\"success\":true", "\"key\":\"" + key + "\"", "\"name\":\"" + jail + "\"");
+    }
+
+    @Test
+    void anFchmodatSettingSetuidIsNamed() throws Exception {
+        Path chmod = Path.of("/bin/chmod");
+        assumeTrue(Files.isExecutable(chmod), "needs " + chmod);
+        String key = "upcall-" + UUID.randomUUID().toString().substring(0, 8);
+        AuditRule rule = AuditRuleParser.parse("-a always,exit -F arch=b64 -S fchmodat -k " + key);
+        Path file = Files.createTempFile("upcall-setuid", "");
+        List<String> events;
+        try {
+            events = eventsOf(rule, key, () -> runs(chmod.toString(), "4755", file.toString()));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        assertThat(events).hasSize(1);
+        assertThat(events.getFirst()).contains("\"success\":true", "\"key\":\"" + key + "\"",
+                "\"mode\":{\"octal\":\"4755\",\"setuid\":true", "\"name\":\"" + file + "\"");
     }
 
     @Test
