@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /** {@code upcall audit}: the kernel's audit status, and audit events live. */
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {AuditCommand.Status.class, AuditCommand.Watch.class},
+        subcommands = {AuditCommand.Status.class, AuditCommand.Enable.class, AuditCommand.Disable.class,
+                AuditCommand.Watch.class},
         description = {"The kernel's audit framework (NETLINK_AUDIT): its status, and its records as events, received "
                 + "from the read-only multicast group beside auditd. Without --rule, Upcall changes no audit rule: "
                 + "which syscalls are audited is up to the rules in place (auditctl).", ""})
@@ -85,6 +86,59 @@ final class AuditCommand implements Callable<Integer> {
             main.out().flush();
             return 0;
         }
+    }
+
+    /** {@code upcall audit enable}: sets the kernel's enabled flag to 1 ({@code auditctl -e 1}). */
+    @Command(name = "enable", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Enable auditing (AUDIT_SET enabled=1, as auditctl -e 1). Needs root (CAP_AUDIT_CONTROL).")
+    static final class Enable implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AuditCommand audit;
+
+        @Override
+        public Integer call() throws IOException {
+            return audit.setEnabled(1);
+        }
+    }
+
+    /** {@code upcall audit disable}: sets the kernel's enabled flag to 0 ({@code auditctl -e 0}). */
+    @Command(name = "disable", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Disable auditing (AUDIT_SET enabled=0, as auditctl -e 0); rules stay. Needs root "
+                    + "(CAP_AUDIT_CONTROL).")
+    static final class Disable implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AuditCommand audit;
+
+        @Override
+        public Integer call() throws IOException {
+            return audit.setEnabled(0);
+        }
+    }
+
+    /** Sets the enabled flag and says what it was; a locked configuration (enabled 2) is refused by the kernel. */
+    int setEnabled(int enabled) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        String verb = enabled == 1 ? "enable" : "disable";
+        long was;
+        try (AuditControl control = AuditControl.open()) {
+            was = control.status().enabled();
+            if (was != enabled) {
+                control.set(AuditStatus.setEnabled(enabled));
+            }
+        } catch (LinuxException e) {
+            err.println("upcall: cannot " + verb + " auditing: " + Printable.escape(e.getMessage()));
+            if (e.isPermissionDenied()) {
+                err.println("upcall: that needs root (CAP_AUDIT_CONTROL), and a configuration that is not locked "
+                        + "(enabled 2 until reboot); try: sudo bin/upcall audit " + verb);
+            }
+            err.flush();
+            return 1;
+        }
+        Main main = (Main) spec.parent().userObject();
+        String said = "auditing " + verb + "d" + (was == enabled ? " already" : " (enabled was " + was + ")") + "\n";
+        main.out().write(said.getBytes(StandardCharsets.UTF_8));
+        main.out().flush();
+        return 0;
     }
 
     /** {@code upcall audit watch}: audit events as they come. */

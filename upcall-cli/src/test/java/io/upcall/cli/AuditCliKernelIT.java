@@ -90,6 +90,25 @@ class AuditCliKernelIT {
     }
 
     @Test
+    void enableAndDisableSetTheFlagAndSayWhatItWas() throws Exception {
+        AuditStatus before = status();
+        try {
+            Child.Result on = Child.run(upcall(List.of(), "audit", "enable"), 60);
+            assertThat(on.status()).as(on.err()).isZero();
+            assertThat(on.out()).startsWith("auditing enabled");
+            assertThat(status().enabled()).isEqualTo(1);
+            Child.Result off = Child.run(upcall(List.of(), "audit", "disable"), 60);
+            assertThat(off.status()).as(off.err()).isZero();
+            assertThat(off.out()).isEqualTo("auditing disabled (enabled was 1)\n");
+            assertThat(status().enabled()).isZero();
+        } finally {
+            try (AuditControl c = AuditControl.open()) {
+                c.set(AuditStatus.setEnabled(before.enabled()));
+            }
+        }
+    }
+
+    @Test
     void aRuleTheKernelRefusesEndsTheRunAndLeavesNothing() throws Exception {
         String key = key();
         AuditStatus before = status();
