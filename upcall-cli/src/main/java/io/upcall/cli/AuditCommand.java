@@ -2,6 +2,7 @@ package io.upcall.cli;
 
 import io.upcall.core.Upcall;
 import io.upcall.core.audit.AuditControl;
+import io.upcall.core.audit.AuditLog;
 import io.upcall.core.audit.AuditOptions;
 import io.upcall.core.json.JsonBuffer;
 import io.upcall.core.audit.AuditRuleSession;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
 /** {@code upcall audit}: the kernel's audit status, and audit events live. */
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {AuditCommand.Status.class, AuditCommand.Enable.class, AuditCommand.Disable.class,
-                AuditCommand.Watch.class},
+                AuditCommand.Watch.class, AuditCommand.Parse.class},
         description = {"The kernel's audit framework (NETLINK_AUDIT): its status, and its records as events, received "
                 + "from the read-only multicast group beside auditd. Without --rule, Upcall changes no audit rule: "
                 + "which syscalls are audited is up to the rules in place (auditctl).", ""})
@@ -139,6 +140,61 @@ final class AuditCommand implements Callable<Integer> {
         main.out().write(said.getBytes(StandardCharsets.UTF_8));
         main.out().flush();
         return 0;
+    }
+
+    /** {@code upcall audit parse}: an auditd log into the same events. */
+    @Command(name = "parse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "An auditd log (RAW or ENRICHED, such as /var/log/audit/audit.log) as the events audit watch "
+                    + "prints: records grouped by serial, with the summary. A line that does not parse is a malformed "
+                    + "event naming the line.")
+    static final class Parse implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AuditCommand audit;
+
+        @CommandLine.Parameters(paramLabel = "FILE", arity = "0..1", description = "The log; - or none: standard input.")
+        String file;
+
+        @Option(names = "--json", description = "JSON Lines (docs/events.md) instead of the table.")
+        boolean json;
+
+        @Option(names = "--key", paramLabel = "K", description = "Only events of rules with key K (repeatable).")
+        List<String> keys = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            Main main = (Main) audit.spec.parent().userObject();
+            PrintWriter err = audit.spec.commandLine().getErr();
+            EventOutput output = new EventOutput(main.out(), json ? null : new TableFormatter(false, Terminals.columns()),
+                    null, () -> { });
+            java.io.InputStream in;
+            if (file == null || file.equals("-")) {
+                in = System.in;
+            } else {
+                try {
+                    in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file));
+                } catch (IOException e) {
+                    err.println("upcall: " + Errors.cannotRead(java.nio.file.Path.of(file), e));
+                    err.flush();
+                    return 1;
+                }
+            }
+            try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                    StandardCharsets.UTF_8))) {
+                AuditLog.read(reader, AuditOptions.defaults().withKeys(Set.copyOf(keys)), e -> {
+                    try {
+                        output.onEvent(e, false);
+                    } catch (IOException x) {
+                        throw new java.io.UncheckedIOException(x);
+                    }
+                });
+                output.onClose();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                err.println("upcall: cannot read " + (file == null ? "standard input" : file) + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            return 0;
+        }
     }
 
     /** {@code upcall audit watch}: audit events as they come. */
