@@ -1,6 +1,7 @@
 package io.upcall.core.audit;
 
 import io.upcall.core.json.JsonBuffer;
+import io.upcall.linux.Errno;
 import io.upcall.protocol.audit.Audit;
 import io.upcall.protocol.audit.AuditArch;
 import io.upcall.protocol.audit.AuditRecord;
@@ -9,6 +10,7 @@ import java.util.List;
 
 /**
  * The summary of an {@link AuditEvent} in its JSON: {@code syscall}, {@code arch}, {@code success}, {@code exit},
+ * {@code errno},
  * {@code key}, {@code process}, {@code cwd}, {@code paths}, {@code argv}, taken from the SYSCALL, CWD, PATH, EXECVE and
  * PROCTITLE records (a user message: from its own fields). A field the records do not give is null.
  */
@@ -27,6 +29,7 @@ final class AuditSummary {
             out.field("success", success.equals("yes") || success.equals("success") || success.equals("1"));
         }
         number(out, "exit", s == null ? null : s.get("exit"));
+        out.field("errno", errno(s));
         List<String> keys = e.keys().stream().sorted().toList();
         out.field("key", keys.isEmpty() ? null : String.join(",", keys));
         AuditRecord who = s != null ? s : e.main();
@@ -82,6 +85,17 @@ final class AuditSummary {
         out.beginObject("mode").field("octal", String.format("%04o", mode)).field("setuid", (mode & 04000) != 0)
                 .field("setgid", (mode & 02000) != 0).field("sticky", (mode & 01000) != 0)
                 .field("world_writable", (mode & 0002) != 0).endObject();
+    }
+
+    /** A failed syscall's {@code exit} (a negative errno) by name, {@code ENOENT}; null when it did not fail. */
+    static String errno(AuditRecord s) {
+        String exit = s == null || !"no".equals(s.get("success")) ? null : s.get("exit");
+        try {
+            long v = exit == null ? 0 : Long.parseLong(exit);
+            return v < 0 && v > -4096 ? Errno.name((int) -v) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The syscall's name on its arch ({@code chroot}), its number as text when the table lacks it, or null. */
