@@ -14,6 +14,7 @@ module io.upcall.core {
     exports io.upcall.core.channel;
     exports io.upcall.core.proc;
     exports io.upcall.core.device;
+    exports io.upcall.core.acct;
     exports io.upcall.core.capture;
     exports io.upcall.core.hotplug;
     exports io.upcall.core.relay;
@@ -21,5 +22,6 @@ module io.upcall.core {
 
     uses io.upcall.core.channel.Channel;
 
-    provides io.upcall.core.channel.Channel with io.upcall.core.proc.ProcChannel, io.upcall.core.device.DeviceChannel;
+    provides io.upcall.core.channel.Channel with io.upcall.core.proc.ProcChannel, io.upcall.core.device.DeviceChannel,
+            io.upcall.core.acct.AcctChannel;
 }
