@@ -137,9 +137,10 @@ public record AcctEvent(Instant time, String type, TaskStats stats, int threads)
         boolean thread = THREAD_EXIT.equals(type);
         int code = exitCode();
         String ended = code > 0 ? "status " + code : exitSignal() != 0 ? "signal " + exitSignal() : "";
-        String info = String.format("cpu %.3fs rss %dk io %d/%d%s%s", cpuMicros() / 1e6, stats.get(HIWATER_RSS),
-                stats.get(READ_BYTES), stats.get(WRITE_BYTES), threads > 1 ? " threads " + threads : "",
-                ended.isEmpty() ? "" : " " + ended);
+        long written = stats.get(WRITE_BYTES);
+        String info = String.format("cpu %.3fs rss %dk", cpuMicros() / 1e6, stats.get(HIWATER_RSS))
+                + (written > 0 ? " wrote " + (written >> 10) + "k" : "") + (threads > 1 ? " thr " + threads : "")
+                + (ended.isEmpty() ? "" : " " + ended);
         TableRow.Tone tone = thread ? TableRow.Tone.FAINT : ended.isEmpty() ? TableRow.Tone.END : TableRow.Tone.ALERT;
         return new TableRow(tone, thread ? "thr-acct" : "acct", Long.toString(pid()), info,
                 stats.comm() == null ? "" : stats.comm());
