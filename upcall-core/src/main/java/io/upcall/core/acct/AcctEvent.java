@@ -23,18 +23,6 @@ public record AcctEvent(Instant time, String type, TaskStats stats, int threads)
     public static final String EXIT = "exit";
     public static final String THREAD_EXIT = "thread_exit";
 
-    /** Delay kinds, in {@code struct taskstats} order: name, count, total, max, min. */
-    private static final Object[][] DELAYS = {
-        {"cpu", CPU_COUNT, CPU_DELAY_TOTAL, CPU_DELAY_MAX, CPU_DELAY_MIN},
-        {"blkio", BLKIO_COUNT, BLKIO_DELAY_TOTAL, BLKIO_DELAY_MAX, BLKIO_DELAY_MIN},
-        {"swapin", SWAPIN_COUNT, SWAPIN_DELAY_TOTAL, SWAPIN_DELAY_MAX, SWAPIN_DELAY_MIN},
-        {"freepages", FREEPAGES_COUNT, FREEPAGES_DELAY_TOTAL, FREEPAGES_DELAY_MAX, FREEPAGES_DELAY_MIN},
-        {"thrashing", THRASHING_COUNT, THRASHING_DELAY_TOTAL, THRASHING_DELAY_MAX, THRASHING_DELAY_MIN},
-        {"compact", COMPACT_COUNT, COMPACT_DELAY_TOTAL, COMPACT_DELAY_MAX, COMPACT_DELAY_MIN},
-        {"wpcopy", WPCOPY_COUNT, WPCOPY_DELAY_TOTAL, WPCOPY_DELAY_MAX, WPCOPY_DELAY_MIN},
-        {"irq", IRQ_COUNT, IRQ_DELAY_TOTAL, IRQ_DELAY_MAX, IRQ_DELAY_MIN},
-    };
-
     @Override
     public String source() {
         return AcctChannel.NAME;
@@ -86,50 +74,17 @@ public record AcctEvent(Instant time, String type, TaskStats stats, int threads)
         }
         number(out, "elapsed_us", AC_ETIME);
         number(out, "group_elapsed_us", AC_TGETIME);
-        number(out, "user_cpu_us", AC_UTIME);
-        number(out, "system_cpu_us", AC_STIME);
-        number(out, "hiwater_rss_kb", HIWATER_RSS);
-        number(out, "hiwater_vm_kb", HIWATER_VM);
-        number(out, "coremem_mb_us", COREMEM);
-        number(out, "virtmem_mb_us", VIRTMEM);
-        number(out, "minor_faults", AC_MINFLT);
-        number(out, "major_faults", AC_MAJFLT);
-        number(out, "read_bytes", READ_BYTES);
-        number(out, "write_bytes", WRITE_BYTES);
-        number(out, "cancelled_write_bytes", CANCELLED_WRITE_BYTES);
-        number(out, "read_chars", READ_CHAR);
-        number(out, "write_chars", WRITE_CHAR);
-        number(out, "read_syscalls", READ_SYSCALLS);
-        number(out, "write_syscalls", WRITE_SYSCALLS);
-        number(out, "voluntary_switches", NVCSW);
-        number(out, "involuntary_switches", NIVCSW);
-        number(out, "cpu_run_real_ns", CPU_RUN_REAL_TOTAL);
-        number(out, "cpu_run_virtual_ns", CPU_RUN_VIRTUAL_TOTAL);
+        AcctFigures.counters(out, stats);
         number(out, "exe_dev", AC_EXE_DEV);
         number(out, "exe_inode", AC_EXE_INODE);
         out.field("version", stats.version());
-        out.beginObject("delays");
-        for (Object[] d : DELAYS) {
-            out.beginObject((String) d[0]);
-            number(out, "count", (TaskstatsField) d[1]);
-            number(out, "total_ns", (TaskstatsField) d[2]);
-            number(out, "max_ns", (TaskstatsField) d[3]);
-            number(out, "min_ns", (TaskstatsField) d[4]);
-            out.endObject();
-        }
-        out.endObject();
+        AcctFigures.delays(out, stats);
     }
 
     /**
-     * The field, or null when this record's version does not carry it. The kernel's {@code __u64} counters stay below
-     * 2^63 (nanosecond totals would take 292 years), so they are written as signed numbers.
-     */
+     * The field, or null when this record's version does not carry it. */
     private void number(JsonBuffer out, String name, TaskstatsField field) {
-        if (stats.has(field)) {
-            out.field(name, stats.get(field));
-        } else {
-            out.nullField(name);
-        }
+        AcctFigures.number(out, stats, name, field);
     }
 
     @Override

@@ -53,6 +53,20 @@ final class ThreadFold {
         }
     }
 
+    /** Records added so far. */
+    int count() {
+        return threads;
+    }
+
+    /** The summed figures so far (identity fields absent): what a job's record reports. */
+    TaskStats totals() {
+        boolean[] summed = present.clone();
+        for (TaskstatsField f : IDENTITY) {
+            summed[f.ordinal()] = false;
+        }
+        return TaskStats.of(leader == null ? 0 : leader.version(), null, sums, summed);
+    }
+
     /** The group's record, with {@code last}, the record that ended the group, added. */
     AcctEvent finish(TaskStats last, long tgid, java.time.Instant time) {
         add(last, tgid);

@@ -1,0 +1,205 @@
+package io.upcall.core.acct;
+
+import io.upcall.core.event.Event;
+import io.upcall.core.event.LossEvent;
+import io.upcall.core.event.Subscriber;
+import io.upcall.core.proc.ProcessEvent;
+import io.upcall.protocol.cnproc.ProcEvent;
+import io.upcall.protocol.taskstats.TaskstatsField;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An ELSA job: a process and every descendant, by fork lineage from the proc channel (so {@code setsid}, a double
+ * fork and reparenting to init do not escape), accounted from the acct channel's exit records. Subscribe it to one
+ * stream that has both channels, start the stream, start the job's first process, then {@link #root} it. The job has
+ * ended when every member has its exit record ({@link #ended}); {@link #record} sums them.
+ *
+ * <p>Pids are reused, fast on a busy machine, so a member is a pid <em>and</em> the time it was forked: a fork whose
+ * child pid is a member's, from a parent outside the job, means that member is gone and its pid now belongs to someone
+ * else, who is no parent of members. An exit record is a member's when its pid matches and it came after the member's
+ * fork (and the process began no earlier than that second). Exit records may come before the fork that made the
+ * process (two channels, two reading threads): they wait, matched when the fork comes. Forks seen before
+ * {@link #root} are kept, so children the first process made before it was named are members too.
+ *
+ * <p>Events arrive on the dispatch thread; the other methods may be called from any thread.
+ */
+public final class JobTracker implements Subscriber {
+    /** Forks and records remembered before they are known to matter: on a busy machine, the newest this many. */
+    private static final int MAX_UNCLAIMED = 200_000;
+
+    /** One member: a pid from its fork on, and its exit record once matched. */
+    private static final class Member {
+        final int pid;
+        final Instant forked;
+        boolean gone;
+        AcctEvent record;
+
+        Member(int pid, Instant forked) {
+            this.pid = pid;
+            this.forked = forked;
+        }
+    }
+
+    private record Fork(int parent, int child, Instant time) {}
+
+    private final String name;
+    private final List<String> command;
+    private final int selfPid;
+    private final List<Member> all = new ArrayList<>();
+    private final Map<Integer, Member> live = new HashMap<>();
+    private final Map<Integer, Deque<AcctEvent>> unclaimed = bounded();
+    private final Deque<Fork> early = new ArrayDeque<>();
+    private final Map<String, Long> losses = new TreeMap<>();
+    private Instant started;
+    private int root = -1;
+    private long changedAt = System.nanoTime();
+
+    /**
+     * @param name    the job's name in its record (null: the command's first word)
+     * @param command what the job runs, for its record
+     * @param selfPid the process that starts the job's first process (its fork of it is no reuse of a pid)
+     */
+    public JobTracker(String name, List<String> command, int selfPid) {
+        this.command = List.copyOf(command);
+        this.name = name != null ? name : command.isEmpty() ? "job" : command.getFirst();
+        this.selfPid = selfPid;
+    }
+
+    private static Map<Integer, Deque<AcctEvent>> bounded() {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Deque<AcctEvent>> eldest) {
+                return size() > MAX_UNCLAIMED;
+            }
+        };
+    }
+
+    @Override
+    public synchronized void onEvent(Event event, boolean endOfBatch) {
+        switch (event) {
+            case ProcessEvent p when p.kernel() instanceof ProcEvent.Fork f && !f.thread() -> {
+                if (root < 0) {
+                    early.addLast(new Fork(f.parentTgid(), f.childTgid(), p.time()));
+                    if (early.size() > MAX_UNCLAIMED) {
+                        early.removeFirst();
+                    }
+                } else {
+                    fork(f.parentTgid(), f.childTgid(), p.time());
+                }
+            }
+            case AcctEvent a when AcctEvent.EXIT.equals(a.type()) -> exit(a);
+            case LossEvent l -> losses.merge(l.channel(), Math.max(1, l.count()), Long::sum);
+            default -> { }
+        }
+    }
+
+    private void fork(int parent, int child, Instant time) {
+        Member p = live.get(parent);
+        boolean fromMember = p != null && (p.record == null || p.record.time().isAfter(time));
+        Member reused = live.get(child);
+        if (reused != null && !fromMember && parent != selfPid) {
+            reused.gone = true; // its pid was given to a process outside the job
+            live.remove(child);
+        }
+        if (fromMember) {
+            Member m = new Member(child, time);
+            all.add(m);
+            live.put(child, m);
+            claim(m);
+            changedAt = System.nanoTime();
+        }
+    }
+
+    private void exit(AcctEvent a) {
+        int pid = (int) a.pid();
+        Member m = live.get(pid);
+        if (m != null && m.record == null && belongs(a, m)) {
+            m.record = a;
+            changedAt = System.nanoTime();
+            return;
+        }
+        unclaimed.computeIfAbsent(pid, k -> new ArrayDeque<>(2)).addLast(a);
+    }
+
+    /** A record that came before its member's fork was processed. */
+    private void claim(Member m) {
+        Deque<AcctEvent> waiting = unclaimed.get(m.pid);
+        if (waiting == null) {
+            return;
+        }
+        for (Iterator<AcctEvent> i = waiting.iterator(); i.hasNext(); ) {
+            AcctEvent a = i.next();
+            if (belongs(a, m)) {
+                m.record = a;
+                i.remove();
+                return;
+            }
+        }
+    }
+
+    private static boolean belongs(AcctEvent a, Member m) {
+        long began = a.stats().beginTimeSeconds();
+        return a.time().isAfter(m.forked) && (began < 0 || began >= m.forked.getEpochSecond() - 1);
+    }
+
+    /** Names the job's first process, started at {@code when} (after the stream started), with what it forked since. */
+    public synchronized void root(int pid, Instant when) {
+        root = pid;
+        started = when;
+        Member first = new Member(pid, when);
+        all.add(first);
+        live.put(pid, first);
+        claim(first);
+        while (!early.isEmpty()) {
+            Fork f = early.removeFirst();
+            fork(f.parent(), f.child(), f.time());
+        }
+        changedAt = System.nanoTime();
+    }
+
+    /**
+     * True when every member known has its exit record and nothing changed for {@code quietNanos} (a last fork may
+     * still be on its way through the other channel).
+     */
+    public synchronized boolean ended(long quietNanos) {
+        if (root < 0 || System.nanoTime() - changedAt < quietNanos) {
+            return false;
+        }
+        for (Member m : all) {
+            if (m.record == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The job's record now: its members' exit records summed. */
+    public synchronized JobEvent record(Instant now) {
+        ThreadFold sum = new ThreadFold();
+        Map<String, Integer> commands = new TreeMap<>();
+        int threads = 0;
+        int exitCode = -1;
+        for (Member m : all) {
+            if (m.record == null) {
+                continue;
+            }
+            sum.add(m.record.stats(), root);
+            threads += m.record.threads();
+            commands.merge(m.record.stats().comm() == null ? "?" : m.record.stats().comm(), 1, Integer::sum);
+            if (m.pid == root && m.record.stats().has(TaskstatsField.AC_EXITCODE)) {
+                exitCode = m.record.exitCode();
+            }
+        }
+        return new JobEvent(now, name, root, command, started, sum.count(), all.size(), threads, commands, sum.totals(),
+                exitCode, new HashMap<>(losses));
+    }
+}
