@@ -2,6 +2,7 @@ package io.upcall.cli;
 
 import io.upcall.core.Upcall;
 import io.upcall.core.acct.AcctOptions;
+import io.upcall.core.acct.DelayAccounting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Option;
         description = {"Process accounting from the kernel's taskstats exit records: one record per process when it "
                 + "ends (its threads summed), with CPU, memory high-water marks, faults, I/O, context switches and "
                 + "delays, like lastcomm with every figure. Needs root (registering for exit records).",
-                "Delay figures other than cpu stay 0 unless delay accounting is on (upcall doctor says; "
-                + "sysctl -w kernel.task_delayacct=1).", ""},
+                "Delay figures other than cpu stay 0 unless delay accounting is on (upcall doctor says; --delays "
+                + "switches it on while acct runs).", ""},
         footer = {"", "Examples:",
                 "  upcall acct --comm make --json",
                 "  upcall acct --user alice --count 10"})
@@ -43,6 +44,10 @@ final class AcctCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Also a record for each thread as it ends (type thread_exit).")
     boolean threads;
 
+    @Option(names = "--delays", description = "Switch delay accounting on (kernel.task_delayacct) while this runs, and "
+            + "put back the value found when it ends.")
+    boolean delays;
+
     @CommandLine.Mixin
     StopOptions stop = new StopOptions();
 
@@ -60,9 +65,24 @@ final class AcctCommand implements Callable<Integer> {
         }
         long uid = user == null ? AcctOptions.ANY : uid(user, line);
         AcctOptions options = new AcctOptions(uid, comm, threads, buffer.receiveBuffer);
-        return new StreamRunner(line.getErr()).print(Upcall.builder().source(options), parent.out(),
-                new StreamRunner.Output(json, stop.count, stop.duration,
-                        json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns())), "acct");
+        DelayAccounting held = null;
+        if (delays) {
+            try {
+                held = DelayAccounting.enable();
+            } catch (IOException e) {
+                line.getErr().println("upcall: " + Printable.escape(e.getMessage()));
+                return 1;
+            }
+        }
+        try {
+            return new StreamRunner(line.getErr()).print(Upcall.builder().source(options), parent.out(),
+                    new StreamRunner.Output(json, stop.count, stop.duration,
+                            json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns())), "acct");
+        } finally {
+            if (held != null) {
+                held.close();
+            }
+        }
     }
 
     /** A uid as given, or the uid of a user named in {@code /etc/passwd}. */

@@ -31,6 +31,6 @@ final class TaskstatsProbe {
             return "delay accounting: kernel.task_delayacct not readable (CONFIG_TASK_DELAY_ACCT off?), delays stay 0";
         }
         return "1".equals(on) ? "delay accounting on (kernel.task_delayacct = 1)"
-                : "delay accounting off (kernel.task_delayacct = " + on + "): delay figures stay 0; sysctl -w kernel.task_delayacct=1 fills them";
+                : "delay accounting off (kernel.task_delayacct = " + on + "): delay figures but cpu stay 0; upcall acct --delays switches it on while it runs";
     }
 }
