@@ -32,8 +32,11 @@ class StreamLifecycleKernelIT {
     private static ProcessBuilder upcall(String... args) {
         assumeTrue(Files.isRegularFile(JAR), "needs the packaged jar " + JAR.toAbsolutePath());
         assumeTrue(Files.isWritable(Path.of("/sys/class/net/lo/uevent")), "needs root");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
+        // A JVM never handles a signal that was ignored when it started, and a test run from a background job or nohup
+        // passes SIGINT or SIGHUP on ignored: restore them, as bin/upcall does.
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM,HUP",
+                ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED", "-jar",
+                JAR.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(new File("."));
     }
@@ -149,5 +152,21 @@ class StreamLifecycleKernelIT {
             assertThat(e.get("type").asText()).isEqualTo("exec");
             assertThat(e.path("process").path("comm").asText()).isEqualTo("echo");
         });
+    }
+
+    @Test
+    void sighupEndsTheRelayLikeSigtermAndRemovesItsSocket(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("relay.sock");
+        Path err = dir.resolve("err.txt");
+        Process relay = upcall("relay", "serve", "--socket", socket.toString()).redirectError(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (relay.isAlive() && !Files.exists(socket) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(socket).as(Files.readString(err)).exists();
+        signal(relay, "HUP"); // a closed terminal, or a service manager's reload: end cleanly, not die
+        assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(relay.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(socket).doesNotExist();
     }
 }

@@ -1,6 +1,7 @@
 package io.upcall.core;
 
 import io.upcall.core.capture.CaptureReplay;
+import io.upcall.core.channel.Availability;
 import io.upcall.core.channel.CaptureLink;
 import io.upcall.core.channel.Channel;
 import io.upcall.core.channel.ChannelOptions;
@@ -8,6 +9,7 @@ import io.upcall.core.channel.Channels;
 import io.upcall.core.channel.DecodeContext;
 import io.upcall.core.channel.EventStage;
 import io.upcall.core.channel.LiveChannel;
+import io.upcall.core.channel.MessageDecoder;
 import io.upcall.core.channel.RawTap;
 import io.upcall.core.channel.StreamContext;
 import io.upcall.core.channel.WallClock;
@@ -105,7 +107,7 @@ public final class Upcall implements AutoCloseable {
     }
 
     /** Whether each registered channel works on this machine, and why not: what {@code upcall doctor} prints. */
-    public static List<io.upcall.core.channel.Availability> checkSources() {
+    public static List<Availability> checkSources() {
         return Channels.all().stream().map(Channel::probe).toList();
     }
 
@@ -312,7 +314,7 @@ public final class Upcall implements AutoCloseable {
         }
 
         @SuppressWarnings("unchecked")
-        private <O extends ChannelOptions> io.upcall.core.channel.MessageDecoder decoder(Channel<O> channel,
+        private <O extends ChannelOptions> MessageDecoder decoder(Channel<O> channel,
                 ChannelOptions options) {
             return channel.decoder((O) options, DecodeContext.replay(errors));
         }

@@ -73,7 +73,7 @@ public final class NetlinkSocket implements AutoCloseable {
         return family;
     }
 
-    /** The multicast groups mask given to {@link #bind}. */
+    /** The multicast groups mask given to {@link #bind} (groups joined with {@link #addMembership} are not in it). */
     public int groups() {
         return groups;
     }
@@ -107,6 +107,18 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Joins multicast group {@code group} (a group number, not a mask; needed for groups above 32). */
     public void addMembership(int group) throws LinuxException {
         setIntOption(Sockets.SOL_NETLINK, Sockets.NETLINK_ADD_MEMBERSHIP, group, "setsockopt(NETLINK_ADD_MEMBERSHIP)");
+    }
+
+    /**
+     * Leaves the multicast groups {@link #bind} joined: the kernel sends
+     * it nothing more, and what it had queued stays readable.
+     */
+    public void leaveGroups() throws LinuxException {
+        for (int group = 1; group <= 32; group++) {
+            if ((groups & (1 << (group - 1))) != 0) {
+                setIntOption(Sockets.SOL_NETLINK, Sockets.NETLINK_DROP_MEMBERSHIP, group, "setsockopt(NETLINK_DROP_MEMBERSHIP)");
+            }
+        }
     }
 
     /** Asks the kernel to attach {@code SCM_CREDENTIALS} to every message received. */

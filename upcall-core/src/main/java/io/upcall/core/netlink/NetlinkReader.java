@@ -25,6 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 final class NetlinkReader {
     static final int RECEIVE_TIMEOUT_MILLIS = 100;
     private static final int BATCH = 64;
+    /** 64 datagrams a round: more than a 32 MiB queue of the smallest proc messages holds. */
+    private static final int MAX_DRAIN_ROUNDS = 16_384;
 
     private final String channel;
     private final NetlinkSocket socket;
@@ -97,6 +99,7 @@ final class NetlinkReader {
                     LockSupport.parkNanos(batchDelayNanos);
                 }
             }
+            drain(reading, batch, events);
         } catch (LinuxException | RuntimeException e) {
             context.errors().onError(channel + " source", e);
             context.stopped(e.getMessage());
@@ -107,6 +110,26 @@ final class NetlinkReader {
             } finally {
                 socket.close();
             }
+        }
+    }
+
+    /**
+     * The stream is stopping: what the kernel delivered before now is in the socket's queue and is the stream's. The
+     * socket leaves its groups (the kernel sends nothing more), then everything queued is read and published, so a
+     * clean stop loses nothing it had been given. Bounded: the queue cannot refill once the groups are left.
+     */
+    private void drain(NetlinkSource.Reading reading, ReceiveBatch batch, List<Event> events) throws LinuxException {
+        socket.leaveGroups();
+        for (int round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+            int n = socket.receive(batch, false);
+            if (n == NetlinkSocket.OVERFLOW) {
+                events.add(new LossEvent(context.clock().now(), channel, LossEvent.UNKNOWN, overflowReason));
+            } else if (n == 0) {
+                break;
+            } else {
+                received(reading, batch, n, events);
+            }
+            publish(events);
         }
     }
 
@@ -160,6 +183,9 @@ final class NetlinkReader {
     void stop() throws InterruptedException {
         stopping = true;
         subscribed.countDown();
+        if (thread != null) {
+            LockSupport.unpark(thread); // out of the pause after a partial batch at once
+        }
         if (thread != null && thread != Thread.currentThread()) {
             thread.join();
         }

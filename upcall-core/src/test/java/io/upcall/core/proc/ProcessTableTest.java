@@ -119,4 +119,35 @@ class ProcessTableTest {
         assertThat(table.size()).isEqualTo(3);
         assertThat(table.isInTree(200, 100)).isFalse();
     }
+
+    /** Issue 11: the table was read at the first event, by when a process that was there at start may be gone. */
+    @Test
+    void theEnricherReadsProcWhenItIsMadeSoTheFirstEventFindsAProcessThatHasSinceExited() throws IOException {
+        ProcessEnricher enricher = new ProcessEnricher(table, true, false, ProcessEnricher.NONE, ProcessEnricher.NONE,
+                ProcessEnricher.NONE, ProcOptions.defaults().kernelMask());
+        // bash exits before the first event comes: its /proc entry is gone.
+        try (var files = Files.walk(proc.resolve("100"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        ProcessEvent exit = new ProcessEvent(java.time.Instant.EPOCH, new ProcEvent.Exit(0, 0, 0, 100, 100, 0, 17, 1, 1), null);
+        ProcessEvent enriched = (ProcessEvent) enricher.process(exit);
+        assertThat(enriched.process()).isNotNull();
+        assertThat(enriched.process().cmdline()).isEqualTo("-bash");
+    }
+
+    /** Issue 11: --tree lost a descendant once its parent exited and the kernel reparented it. */
+    @Test
+    void aTreeKeepsAProcessWhoseParentExited() {
+        table.rescan();
+        ProcessEnricher enricher = new ProcessEnricher(table, false, false, ProcessEnricher.NONE, 100, ProcessEnricher.NONE,
+                ProcOptions.defaults().kernelMask());
+        java.util.function.Function<ProcEvent, Object> in = k -> enricher.process(new ProcessEvent(java.time.Instant.EPOCH, k,
+                null));
+        assertThat(in.apply(fork(100, 200))).isNotNull(); // sh, child of the root
+        assertThat(in.apply(fork(200, 300))).isNotNull(); // its subshell
+        assertThat(in.apply(new ProcEvent.Exit(0, 0, 0, 200, 200, 0, 17, 100, 100))).isNotNull(); // sh exits
+        assertThat(in.apply(fork(300, 400))).as("the orphaned subshell's child").isNotNull();
+        assertThat(in.apply(new ProcEvent.Exec(0, 0, 0, 400, 400))).isNotNull();
+        assertThat(in.apply(fork(1, 500))).as("not of the tree").isNull();
+    }
 }
