@@ -46,28 +46,7 @@ final class TaskstatsFamily {
                 ReceiveBatch batch = new ReceiveBatch(1, 8192)) {
             s.bind(0);
             s.setReceiveTimeout(WAIT_MILLIS);
-            s.send(GenlEncoder.getFamily(Taskstats.TASKSTATS_GENL_NAME, 1));
-            GenlFamily family = null;
-            NetlinkCursor cursor = new NetlinkCursor();
-            for (int i = 0; i < TRIES && family == null; i++) {
-                if (s.receive(batch, true) < 1 || batch.senderPort(0) != 0) {
-                    continue;
-                }
-                cursor.reset(batch.data(0));
-                while (cursor.next()) {
-                    if (cursor.type() == Netlink.NLMSG_ERROR && cursor.errorCode() < 0) {
-                        // ENOENT: no such family (CONFIG_TASKSTATS off)
-                        throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS)", -cursor.errorCode());
-                    }
-                    if (cursor.type() == Genl.GENL_ID_CTRL && GenlControlDecoder.decode(batch.data(0),
-                            cursor.payloadOffset(), cursor.payloadLength()) instanceof DecodeResult.Decoded<GenlFamily> d) {
-                        family = d.value();
-                    }
-                }
-            }
-            if (family == null) {
-                throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS): no answer", Errno.EAGAIN);
-            }
+            GenlFamily family = resolve(s, batch);
             int refused = register(s, batch, family.id(), Taskstats.TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, cpus);
             register(s, batch, family.id(), Taskstats.TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK, cpus);
             if (refused != 0) {
@@ -75,6 +54,29 @@ final class TaskstatsFamily {
             }
             return family;
         }
+    }
+
+    /** Asks the controller on {@code s} (bound, with a receive timeout) for the {@code TASKSTATS} family. */
+    static GenlFamily resolve(NetlinkSocket s, ReceiveBatch batch) throws LinuxException {
+        s.send(GenlEncoder.getFamily(Taskstats.TASKSTATS_GENL_NAME, 1));
+        NetlinkCursor cursor = new NetlinkCursor();
+        for (int i = 0; i < TRIES; i++) {
+            if (s.receive(batch, true) < 1 || batch.senderPort(0) != 0) {
+                continue;
+            }
+            cursor.reset(batch.data(0));
+            while (cursor.next()) {
+                if (cursor.type() == Netlink.NLMSG_ERROR && cursor.errorCode() < 0) {
+                    // ENOENT: no such family (CONFIG_TASKSTATS off)
+                    throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS)", -cursor.errorCode());
+                }
+                if (cursor.type() == Genl.GENL_ID_CTRL && GenlControlDecoder.decode(batch.data(0),
+                        cursor.payloadOffset(), cursor.payloadLength()) instanceof DecodeResult.Decoded<GenlFamily> d) {
+                    return d.value();
+                }
+            }
+        }
+        throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS): no answer", Errno.EAGAIN);
     }
 
     /** The request that registers (or deregisters) {@code cpus} for exit records, with an acknowledgement asked for. */
