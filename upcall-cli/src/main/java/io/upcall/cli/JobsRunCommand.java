@@ -98,8 +98,8 @@ final class JobsRunCommand implements Callable<Integer> {
     private static String describe(JobEvent j) {
         var t = j.totals();
         StringBuilder s = new StringBuilder();
-        s.append(String.format("job %s (pid %d): %d processes, %d threads, %.3fs elapsed, exit %s%n",
-                Printable.escape(j.name()), j.pid(), j.processes(), j.threads(), j.elapsedMicros() / 1e6,
+        s.append(String.format("job %s (pid %d): %d processes (at most %d at once), %d threads, %.3fs elapsed, exit %s%n",
+                Printable.escape(j.name()), j.pid(), j.processes(), j.peak(), j.threads(), j.elapsedMicros() / 1e6,
                 j.exitCode() < 0 ? "by signal" : Integer.toString(j.exitCode())));
         s.append(String.format("  cpu     user %.3fs  system %.3fs%n", t.get(TaskstatsField.AC_UTIME) / 1e6,
                 t.get(TaskstatsField.AC_STIME) / 1e6));

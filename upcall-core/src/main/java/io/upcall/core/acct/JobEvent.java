@@ -21,13 +21,14 @@ import java.util.Map;
  * @param processes members whose exit records were summed
  * @param members   members known by fork lineage (more than {@code processes} while some still run)
  * @param threads   threads summed (each process's count)
+ * @param peak      the most members alive at once (each from its fork for its elapsed time)
  * @param commands  processes by command name
  * @param totals    the summed figures (high-water marks: the largest)
  * @param exitCode  the first process's exit code, -1 when killed or not ended
  * @param losses    loss reported while it ran, by channel: the record may then miss members
  */
 public record JobEvent(Instant time, String name, int pid, List<String> command, Instant started, int processes,
-        int members, int threads, Map<String, Integer> commands, TaskStats totals, int exitCode, Map<String, Long> losses)
+        int members, int threads, int peak, Map<String, Integer> commands, TaskStats totals, int exitCode, Map<String, Long> losses)
         implements Event {
 
     public JobEvent {
@@ -65,7 +66,7 @@ public record JobEvent(Instant time, String name, int pid, List<String> command,
             out.nullField("start_time");
         }
         out.field("elapsed_us", elapsedMicros()).field("processes", processes).field("members", members)
-                .field("threads", threads).optional("exit_code", exitCode);
+                .field("threads", threads).field("peak_members", peak).optional("exit_code", exitCode);
         out.beginArray("commands"); // an array: command names are the processes' choice, not JSON keys
         commands.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.beginElement().field("comm", e.getKey()).field("processes", e.getValue()).endObject());

@@ -199,7 +199,34 @@ public final class JobTracker implements Subscriber {
                 exitCode = m.record.exitCode();
             }
         }
-        return new JobEvent(now, name, root, command, started, sum.count(), all.size(), threads, commands, sum.totals(),
-                exitCode, new HashMap<>(losses));
+        return new JobEvent(now, name, root, command, started, sum.count(), all.size(), threads, peak(), commands,
+                sum.totals(), exitCode, new HashMap<>(losses));
+    }
+
+    /**
+     * The most members alive at once: each from its fork for as long as the kernel says it ran ({@code ac_etime}),
+     * not until its record arrived (which lags by the channels' batching).
+     */
+    private int peak() {
+        List<long[]> edges = new ArrayList<>(2 * all.size());
+        for (Member m : all) {
+            edges.add(new long[] {nanos(m.forked), 1});
+            if (m.record != null) {
+                long ran = m.record.stats().get(TaskstatsField.AC_ETIME, -1);
+                edges.add(new long[] {ran >= 0 ? nanos(m.forked) + ran * 1000 : nanos(m.record.time()), -1});
+            }
+        }
+        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1])); // ends first on a tie
+        int alive = 0;
+        int peak = 0;
+        for (long[] e : edges) {
+            alive += (int) e[1];
+            peak = Math.max(peak, alive);
+        }
+        return peak;
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 }

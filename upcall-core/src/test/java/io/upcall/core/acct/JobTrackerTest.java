@@ -32,6 +32,7 @@ class JobTrackerTest {
         long[] v = new long[fields.length];
         boolean[] has = new boolean[fields.length];
         java.util.Arrays.fill(has, true);
+        has[TaskstatsField.AC_ETIME.ordinal()] = false; // a member then lasts until its record came
         v[TaskstatsField.AC_PID.ordinal()] = pid;
         v[TaskstatsField.AC_TGID.ordinal()] = pid;
         v[TaskstatsField.AC_FLAG.ordinal()] = Taskstats.AGROUP;
@@ -56,6 +57,7 @@ class JobTrackerTest {
         assertThat(r.totals().get(TaskstatsField.WRITE_BYTES)).isEqualTo(20 << 20);
         assertThat(r.totals().get(TaskstatsField.AC_UTIME)).isEqualTo(3000);
         assertThat(r.commands()).containsEntry("sh", 2).containsEntry("dd", 1);
+        assertThat(r.peak()).isEqualTo(3); // at 2 ms: the first process, the subshell and the orphan
     }
 
     @Test
@@ -70,6 +72,7 @@ class JobTrackerTest {
         exit(7, 10, "sh", 0);
         assertThat(job.ended(0)).isTrue();
         assertThat(job.record(at(8)).commands()).containsOnlyKeys("sh", "true");
+        assertThat(job.record(at(8)).peak()).isEqualTo(2);
     }
 
     @Test
