@@ -111,7 +111,9 @@ class RelayCliKernelIT {
     @Test
     void signal33IsRefusedWithTheReasonAndSigrtminPlus2Works() throws Exception {
         // A shell that counts SIGRTMIN+2 traps, then forks once when told to.
-        Process shell = start("bash", "-c", "trap 'echo got' RTMIN+2; read go; /bin/true; sleep 0.5; echo done");
+        // Waits up to 10 s for its signal after the fork: a busy machine delays the relay, which still must not lose it.
+        Process shell = start("bash", "-c", "trap 'echo got; exit 0' RTMIN+2; read go; /bin/true; "
+                + "for i in $(seq 100); do sleep 0.1; done; echo done");
         Child.Result refused = relay("register", "--pid", Long.toString(shell.pid()), "--signal", "33");
         assertThat(refused.status()).isEqualTo(2);
         assertThat(refused.err()).contains("signal 33 is reserved by glibc's thread library");
@@ -130,11 +132,16 @@ class RelayCliKernelIT {
         shell.getOutputStream().flush();
         assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(out).endsWith("done\n");
         if (!relayReportedLoss()) {
             assertThat(out).contains("got");
         }
-        assertThat(relay("processes").out()).contains("(no process is registered)");
+        // Its exit reaches the relay a moment later (bounded: 10 s).
+        String now = relay("processes").out();
+        for (int i = 0; i < 100 && !now.contains("(no process is registered)"); i++) {
+            Thread.sleep(100);
+            now = relay("processes").out();
+        }
+        assertThat(now).contains("(no process is registered)");
     }
 
     @Test
@@ -199,7 +206,9 @@ class RelayCliKernelIT {
             Thread.sleep(100);
         }
         assertThat(monitorSocket).exists();
-        Process shell = start("bash", "-c", "trap 'echo got' RTMIN; read go; /bin/true; sleep 0.5; echo done");
+        // Waits up to 10 s for its signal (a busy machine delays the relay, never loses the fork unless it says so).
+        Process shell = start("bash", "-c", "trap 'echo got; exit 0' RTMIN; read go; /bin/true; "
+                + "for i in $(seq 100); do sleep 0.1; done; echo done");
         Child.Result ok = run(List.of(), "relay", "register", "--socket", monitorSocket.toString(), "--pid",
                 Long.toString(shell.pid()), "--tree", Long.toString(shell.pid()));
         assertThat(ok.status()).as(ok.err()).isZero();
@@ -207,7 +216,6 @@ class RelayCliKernelIT {
         shell.getOutputStream().flush();
         assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(out).endsWith("done\n");
         monitor.destroy();
         assertThat(monitor.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(monitor.exitValue()).as(Child.text(dir.resolve("monitor.err"))).isZero();

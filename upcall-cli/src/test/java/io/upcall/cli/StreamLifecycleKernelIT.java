@@ -109,19 +109,60 @@ class StreamLifecycleKernelIT {
         }
     }
 
-    /** The tree root: a shell that waits for the stream, then does what the test needs. */
+    /** The tree root: a shell that waits until the stream has subscribed, then does what the test needs. */
     private static List<JsonNode> treeEvents(String script, Path dir) throws Exception {
         Path out = dir.resolve("out.jsonl");
-        Process root = new ProcessBuilder("bash", "-c", "sleep 4; " + script + "; sleep 1").start();
-        Process procs = upcall("procs", "--json", "--tree", Long.toString(root.pid()), "--duration", "8s")
+        Path go = dir.resolve("go");
+        Process root = new ProcessBuilder("bash", "-c", "for i in $(seq 600); do [ -e " + go + " ] && break; sleep 0.05; done; "
+                + script + "; sleep 1").start();
+        Process procs = upcall("procs", "--json", "--tree", Long.toString(root.pid()), "--duration", "60s")
                 .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertThat(root.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(awaitSubscribed(procs)).as("procs subscribed to the proc connector").isTrue();
+            Files.createFile(go);
+            assertThat(root.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            procs.destroy();
+        }
         assertThat(procs.waitFor(30, TimeUnit.SECONDS)).isTrue();
         List<JsonNode> events = new ArrayList<>();
         for (String line : Files.readAllLines(out)) {
             events.add(JSON.readTree(line));
         }
         return events;
+    }
+
+    /**
+     * Whether {@code p} holds a NETLINK_CONNECTOR socket bound to a group (in {@code /proc/net/netlink}), within 60 s: a
+     * busy machine can take seconds to start a JVM, and events before the subscription are not the stream's.
+     */
+    private static boolean awaitSubscribed(Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            java.util.Set<String> inodes = new java.util.HashSet<>();
+            for (String line : Files.readAllLines(Path.of("/proc/net/netlink")).stream().skip(1).toList()) {
+                String[] f = line.trim().split("\\s+"); // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+                if (f.length >= 10 && f[1].equals("11") && !f[3].equals("00000000")) {
+                    inodes.add("socket:[" + f[9] + "]");
+                }
+            }
+            try (var fds = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
+                if (fds.anyMatch(fd -> {
+                    try {
+                        return inodes.contains(Files.readSymbolicLink(fd).toString());
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                })) {
+                    Thread.sleep(300); // bound, then subscribed a moment later: the kernel sends from then on
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     @Test
@@ -133,7 +174,7 @@ class StreamLifecycleKernelIT {
         assertThat(forks).isNotEmpty().allSatisfy(f -> {
             JsonNode process = f.get("process");
             if (process != null && !process.get("cmdline").isNull()) {
-                assertThat(process.get("cmdline").asText()).startsWith("bash -c sleep 4");
+                assertThat(process.get("cmdline").asText()).startsWith("bash -c for i in");
             }
         });
         assertThat(events).anySatisfy(e -> assertThat(e.get("type").asText()).isEqualTo("exec"));
