@@ -1,17 +1,13 @@
 package io.upcall.cli;
 
-import io.upcall.core.JsonEventWriter;
 import io.upcall.core.Upcall;
 import io.upcall.core.acct.AcctOptions;
-import io.upcall.core.acct.JobEvent;
 import io.upcall.core.acct.JobTracker;
 import io.upcall.core.proc.ProcEventType;
 import io.upcall.core.proc.ProcOptions;
 import io.upcall.linux.LinuxException;
-import io.upcall.protocol.taskstats.TaskstatsField;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -84,35 +80,7 @@ final class JobsRunCommand implements Callable<Integer> {
                 Thread.sleep(50);
             }
         }
-        JobEvent job = tracker.record(Instant.now());
-        byte[] text = (json ? JsonEventWriter.toJson(job) + "\n" : describe(job)).getBytes(StandardCharsets.UTF_8);
-        jobs.parent.out().write(text);
-        jobs.parent.out().flush();
-        if (!job.losses().isEmpty()) {
-            err.println("upcall: warning: events were lost while the job ran " + job.losses()
-                    + ": the record may miss members");
-        }
+        JobOutput.print(tracker.record(Instant.now()), json, jobs.parent.out(), err);
         return status;
-    }
-
-    private static String describe(JobEvent j) {
-        var t = j.totals();
-        StringBuilder s = new StringBuilder();
-        s.append(String.format("job %s (pid %d): %d processes (at most %d at once), %d threads, %.3fs elapsed, exit %s%n",
-                Printable.escape(j.name()), j.pid(), j.processes(), j.peak(), j.threads(), j.elapsedMicros() / 1e6,
-                j.exitCode() < 0 ? "by signal" : Integer.toString(j.exitCode())));
-        s.append(String.format("  cpu     user %.3fs  system %.3fs%n", t.get(TaskstatsField.AC_UTIME) / 1e6,
-                t.get(TaskstatsField.AC_STIME) / 1e6));
-        s.append(String.format("  memory  peak rss %dk  faults %d minor, %d major%n", t.get(TaskstatsField.HIWATER_RSS),
-                t.get(TaskstatsField.AC_MINFLT), t.get(TaskstatsField.AC_MAJFLT)));
-        s.append(String.format("  io      read %d bytes (%d chars)  written %d bytes (%d chars)%n",
-                t.get(TaskstatsField.READ_BYTES), t.get(TaskstatsField.READ_CHAR), t.get(TaskstatsField.WRITE_BYTES),
-                t.get(TaskstatsField.WRITE_CHAR)));
-        s.append(String.format("  switch  %d voluntary, %d involuntary%n", t.get(TaskstatsField.NVCSW),
-                t.get(TaskstatsField.NIVCSW)));
-        s.append("  by command:");
-        j.commands().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .forEach(e -> s.append(' ').append(Printable.escape(e.getKey())).append(' ').append(e.getValue()));
-        return s.append(System.lineSeparator()).toString();
     }
 }

@@ -33,6 +33,17 @@ class AcctCommandTest {
     }
 
     @Test
+    void jobsAddNeedsARunningPid() {
+        cli.clear();
+        int pid = UsageErrorTest.freePid();
+        assertThat(cli.run("jobs", "add", "--pid", Integer.toString(pid))).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("no process " + pid + " is running");
+        cli.clear();
+        assertThat(cli.run("jobs", "run")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("missing required parameter: 'CMD'");
+    }
+
+    @Test
     void aUserNameIsItsUid() {
         assertThat(AcctCommand.uid("root", null)).isZero();
         assertThat(AcctCommand.uid("1000", null)).isEqualTo(1000);

@@ -40,12 +40,19 @@ public final class JobTracker implements Subscriber {
     private static final class Member {
         final int pid;
         final Instant forked;
+        /** Taken over running: its fork was before the job, so any record after {@link #forked} is its own. */
+        final boolean adopted;
         boolean gone;
         AcctEvent record;
 
         Member(int pid, Instant forked) {
+            this(pid, forked, false);
+        }
+
+        Member(int pid, Instant forked, boolean adopted) {
             this.pid = pid;
             this.forked = forked;
+            this.adopted = adopted;
         }
     }
 
@@ -148,7 +155,7 @@ public final class JobTracker implements Subscriber {
 
     private static boolean belongs(AcctEvent a, Member m) {
         long began = a.stats().beginTimeSeconds();
-        return a.time().isAfter(m.forked) && (began < 0 || began >= m.forked.getEpochSecond() - 1);
+        return a.time().isAfter(m.forked) && (m.adopted || began < 0 || began >= m.forked.getEpochSecond() - 1);
     }
 
     /** Names the job's first process, started at {@code when} (after the stream started), with what it forked since. */
@@ -162,6 +169,34 @@ public final class JobTracker implements Subscriber {
         while (!early.isEmpty()) {
             Fork f = early.removeFirst();
             fork(f.parent(), f.child(), f.time());
+        }
+        changedAt = System.nanoTime();
+    }
+
+    /**
+     * Takes over a running process as the job ({@code upcall jobs add}): it and every descendant it has now, read
+     * from {@code /proc}, with what they forked since the stream started.
+     */
+    public void adopt(int pid, Instant when) {
+        adopt(pid, when, ProcChildren.tree(java.nio.file.Path.of("/proc"), pid));
+    }
+
+    synchronized void adopt(int pid, Instant when, List<Integer> tree) {
+        root = pid;
+        started = when;
+        for (int p : tree) {
+            if (!live.containsKey(p)) {
+                Member m = new Member(p, when, true);
+                all.add(m);
+                live.put(p, m);
+                claim(m);
+            }
+        }
+        while (!early.isEmpty()) {
+            Fork f = early.removeFirst();
+            if (f.time().isAfter(when) || !live.containsKey(f.child())) {
+                fork(f.parent(), f.child(), f.time());
+            }
         }
         changedAt = System.nanoTime();
     }
@@ -213,7 +248,7 @@ public final class JobTracker implements Subscriber {
             edges.add(new long[] {nanos(m.forked), 1});
             if (m.record != null) {
                 long ran = m.record.stats().get(TaskstatsField.AC_ETIME, -1);
-                edges.add(new long[] {ran >= 0 ? nanos(m.forked) + ran * 1000 : nanos(m.record.time()), -1});
+                edges.add(new long[] {ran >= 0 && !m.adopted ? nanos(m.forked) + ran * 1000 : nanos(m.record.time()), -1});
             }
         }
         edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1])); // ends first on a tie
