@@ -1,17 +1,11 @@
 package io.upcall.cli;
 
 import io.upcall.core.Upcall;
-import io.upcall.core.acct.AcctOptions;
 import io.upcall.core.acct.JobTracker;
-import io.upcall.core.proc.ProcEventType;
-import io.upcall.core.proc.ProcOptions;
-import io.upcall.linux.LinuxException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,8 +17,6 @@ import picocli.CommandLine.Option;
                 + "what P's tree ran before it was added are in the records of those processes: they count.", ""},
         footer = {"", "Example:", "  upcall jobs add --pid 1234 --name nightly-build --json"})
 final class JobsAddCommand implements Callable<Integer> {
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -48,22 +40,13 @@ final class JobsAddCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         JobTracker tracker = new JobTracker(name != null ? name : "pid " + pid, List.of(), (int) ProcessHandle.current().pid());
-        ProcOptions forks = ProcOptions.defaults().withEvents(Set.of(ProcEventType.FORK)).withProcessContext(false)
-                .withReceiveBuffer(buffer.receiveBuffer);
-        Upcall upcall;
-        try {
-            upcall = Upcall.builder().source(forks).source(new AcctOptions(AcctOptions.ANY, null, false, buffer.receiveBuffer))
-                    .subscribe(tracker).start();
-        } catch (LinuxException e) {
-            err.println("upcall: cannot account the job: " + Printable.escape(e.getMessage()));
-            err.println("upcall: jobs need root (taskstats registration); upcall doctor tells more");
+        Upcall upcall = JobOutput.stream(tracker, buffer.receiveBuffer, err);
+        if (upcall == null) {
             return 1;
         }
         try (upcall) {
             tracker.adopt(pid, Instant.now()); // after the stream started: no fork falls between /proc and the events
-            while (!tracker.ended(QUIET_NANOS)) {
-                Thread.sleep(50);
-            }
+            JobOutput.awaitEnd(tracker);
         }
         JobOutput.print(tracker.record(Instant.now()), json, jobs.parent.out(), err);
         return 0;

@@ -1,18 +1,12 @@
 package io.upcall.cli;
 
 import io.upcall.core.Upcall;
-import io.upcall.core.acct.AcctOptions;
 import io.upcall.core.acct.JobTracker;
-import io.upcall.core.proc.ProcEventType;
-import io.upcall.core.proc.ProcOptions;
-import io.upcall.linux.LinuxException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,9 +22,6 @@ import picocli.CommandLine.Parameters;
                 + "exit status is CMD's.", ""},
         footer = {"", "Examples:", "  upcall jobs run -- make -j4", "  upcall jobs run --name backup --json -- tar cf /tmp/x.tar /etc"})
 final class JobsRunCommand implements Callable<Integer> {
-    /** After the last member known ended, how long no new fork or record may come before the job is over. */
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,15 +44,8 @@ final class JobsRunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         JobTracker tracker = new JobTracker(name, command, (int) ProcessHandle.current().pid());
-        ProcOptions forks = ProcOptions.defaults().withEvents(Set.of(ProcEventType.FORK)).withProcessContext(false)
-                .withReceiveBuffer(buffer.receiveBuffer);
-        Upcall upcall;
-        try {
-            upcall = Upcall.builder().source(forks).source(new AcctOptions(AcctOptions.ANY, null, false, buffer.receiveBuffer))
-                    .subscribe(tracker).start();
-        } catch (LinuxException e) {
-            err.println("upcall: cannot account the job: " + Printable.escape(e.getMessage()));
-            err.println("upcall: jobs need root (taskstats registration); upcall doctor tells more");
+        Upcall upcall = JobOutput.stream(tracker, buffer.receiveBuffer, err);
+        if (upcall == null) {
             return 1;
         }
         int status;
@@ -76,9 +60,7 @@ final class JobsRunCommand implements Callable<Integer> {
             tracker.root((int) p.pid(), Instant.now());
             status = p.waitFor();
             // The first process ended; the job goes on while any descendant runs (a detached daemon included).
-            while (!tracker.ended(QUIET_NANOS)) {
-                Thread.sleep(50);
-            }
+            JobOutput.awaitEnd(tracker);
         }
         JobOutput.print(tracker.record(Instant.now()), json, jobs.parent.out(), err);
         return status;
