@@ -15,6 +15,7 @@ module io.upcall.core {
     exports io.upcall.core.proc;
     exports io.upcall.core.device;
     exports io.upcall.core.audit;
+    exports io.upcall.core.acct;
     exports io.upcall.core.capture;
     exports io.upcall.core.hotplug;
     exports io.upcall.core.relay;
@@ -23,5 +24,5 @@ module io.upcall.core {
     uses io.upcall.core.channel.Channel;
 
     provides io.upcall.core.channel.Channel with io.upcall.core.proc.ProcChannel, io.upcall.core.device.DeviceChannel,
-            io.upcall.core.audit.AuditChannel;
+            io.upcall.core.audit.AuditChannel, io.upcall.core.acct.AcctChannel;
 }

@@ -3,7 +3,9 @@ module io.upcall.protocol {
     exports io.upcall.protocol;
     exports io.upcall.protocol.audit;
     exports io.upcall.protocol.cnproc;
+    exports io.upcall.protocol.genl;
     exports io.upcall.protocol.netlink;
     exports io.upcall.protocol.pcap;
+    exports io.upcall.protocol.taskstats;
     exports io.upcall.protocol.uevent;
 }

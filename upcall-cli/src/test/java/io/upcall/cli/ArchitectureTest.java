@@ -112,7 +112,7 @@ class ArchitectureTest {
     void theEntryPointNamesNoChannel() {
         noClasses().that().resideInAPackage("io.upcall.core")
                 .should().dependOnClassesThat().resideInAnyPackage("io.upcall.core.proc..", "io.upcall.core.device..",
-                        "io.upcall.core.audit..")
+                        "io.upcall.core.audit..", "io.upcall.core.acct..")
                 .check(CLASSES);
     }
 
@@ -123,7 +123,7 @@ class ArchitectureTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(exported).containsExactlyInAnyOrder("io.upcall.core", "io.upcall.core.event", "io.upcall.core.json",
                 "io.upcall.core.channel", "io.upcall.core.proc", "io.upcall.core.device", "io.upcall.core.audit", "io.upcall.core.capture",
-                "io.upcall.core.hotplug", "io.upcall.core.relay", "io.upcall.core.coldplug");
+                "io.upcall.core.hotplug", "io.upcall.core.relay", "io.upcall.core.coldplug", "io.upcall.core.acct");
         assertThat(core.provides()).anySatisfy(p -> assertThat(p.service()).isEqualTo("io.upcall.core.channel.Channel"));
     }
 

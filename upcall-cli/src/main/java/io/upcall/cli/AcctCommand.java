@@ -1,0 +1,108 @@
+package io.upcall.cli;
+
+import io.upcall.core.Upcall;
+import io.upcall.core.acct.AcctOptions;
+import io.upcall.core.acct.DelayAccounting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code upcall acct}: taskstats exit records, like {@code lastcomm} with every figure. */
+@Command(name = "acct", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Process accounting from the kernel's taskstats exit records: one record per process when it "
+                + "ends (its threads summed), with CPU, memory high-water marks, faults, I/O, context switches and "
+                + "delays, like lastcomm with every figure. Needs root (registering for exit records).",
+                "Delay figures other than cpu stay 0 unless delay accounting is on (upcall doctor says; --delays "
+                + "switches it on while acct runs).", ""},
+        footer = {"", "Examples:",
+                "  upcall acct --comm make --json",
+                "  upcall acct --user alice --count 10"})
+final class AcctCommand implements Callable<Integer> {
+    private static final Path PASSWD = Path.of("/etc/passwd");
+
+    @CommandLine.ParentCommand
+    Main parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "JSON Lines (docs/events.md) instead of the table.")
+    boolean json;
+
+    @Option(names = "--user", paramLabel = "U", description = "Only processes of this user (a name or a uid).")
+    String user;
+
+    @Option(names = "--comm", paramLabel = "C", description = "Only processes with this command name (as ps shows it, "
+            + "at most 15 characters).")
+    String comm;
+
+    @Option(names = "--threads", description = "Also a record for each thread as it ends (type thread_exit).")
+    boolean threads;
+
+    @Option(names = "--delays", description = "Switch delay accounting on (kernel.task_delayacct) while this runs, and "
+            + "put back the value found when it ends.")
+    boolean delays;
+
+    @CommandLine.Mixin
+    StopOptions stop = new StopOptions();
+
+    @CommandLine.Mixin
+    BufferOption buffer = new BufferOption();
+
+    @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
+    StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine line = spec.commandLine();
+        if (comm != null && comm.isBlank()) {
+            throw new CommandLine.ParameterException(line, "--comm is empty: give a command name such as make, or leave it out");
+        }
+        long uid = user == null ? AcctOptions.ANY : uid(user, line);
+        AcctOptions options = new AcctOptions(uid, comm, threads, buffer.receiveBuffer);
+        DelayAccounting held = null;
+        if (delays) {
+            try {
+                held = DelayAccounting.enable();
+            } catch (IOException e) {
+                line.getErr().println("upcall: " + Printable.escape(e.getMessage()));
+                return 1;
+            }
+        }
+        try {
+            return new StreamRunner(line.getErr()).print(Upcall.builder().source(options), parent.out(),
+                    new StreamRunner.Output(json, stop.count, stop.duration,
+                            json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns())), "acct");
+        } finally {
+            if (held != null) {
+                held.close();
+            }
+        }
+    }
+
+    /** A uid as given, or the uid of a user named in {@code /etc/passwd}. */
+    static long uid(String user, CommandLine line) {
+        if (user.matches("[0-9]{1,10}") && Long.parseLong(user) <= 0xffff_ffffL) {
+            return Long.parseLong(user);
+        }
+        try {
+            List<String> lines = Files.readAllLines(PASSWD);
+            for (String entry : lines) {
+                String[] f = entry.split(":", -1);
+                if (f.length > 2 && f[0].equals(user) && f[2].matches("[0-9]{1,10}")) {
+                    return Long.parseLong(f[2]);
+                }
+            }
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(line, "--user " + user + ": cannot read " + PASSWD + " ("
+                    + e.getMessage() + "); give a numeric uid");
+        }
+        throw new CommandLine.ParameterException(line, "--user " + user + ": no such user in " + PASSWD
+                + "; give a user name or a numeric uid");
+    }
+}

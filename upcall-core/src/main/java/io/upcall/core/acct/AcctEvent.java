@@ -1,0 +1,103 @@
+package io.upcall.core.acct;
+
+import static io.upcall.protocol.taskstats.TaskstatsField.*;
+
+import io.upcall.core.event.Event;
+import io.upcall.core.event.TableRow;
+import io.upcall.core.json.JsonBuffer;
+import io.upcall.protocol.taskstats.TaskStats;
+import io.upcall.protocol.taskstats.TaskstatsField;
+import java.time.Instant;
+
+/**
+ * A process's accounting record: {@code exit} when its thread group ended (the figures of all its threads summed,
+ * {@link #threads()} of them), or {@code thread_exit} for one thread as it ended, when asked for. The fields are the
+ * kernel's {@code struct taskstats}; a figure the kernel's version does not carry is null in JSON.
+ *
+ * @param time    when the record was received (in a replay: recorded)
+ * @param type    {@code exit} or {@code thread_exit}
+ * @param stats   the record (for {@code exit}: the group's, {@code ac_pid} its tgid)
+ * @param threads how many threads' records were folded into it (1 for a single-threaded process or a thread)
+ */
+public record AcctEvent(Instant time, String type, TaskStats stats, int threads) implements Event {
+    public static final String EXIT = "exit";
+    public static final String THREAD_EXIT = "thread_exit";
+
+    @Override
+    public String source() {
+        return AcctChannel.NAME;
+    }
+
+    public long pid() {
+        return stats.get(AC_PID, -1);
+    }
+
+    public long uid() {
+        return stats.get(AC_UID, -1);
+    }
+
+    /** The wait status's exit code when the process exited, else -1. */
+    public int exitCode() {
+        long status = stats.get(AC_EXITCODE, -1);
+        return status >= 0 && (status & 0x7f) == 0 ? (int) (status >> 8) & 0xff : -1;
+    }
+
+    /** The signal that ended the process, else 0. */
+    public int exitSignal() {
+        long status = stats.get(AC_EXITCODE, 0);
+        return (int) status & 0x7f;
+    }
+
+    /** User plus system CPU, microseconds. */
+    public long cpuMicros() {
+        return stats.get(AC_UTIME) + stats.get(AC_STIME);
+    }
+
+    @Override
+    public void writeJsonFields(JsonBuffer out) {
+        number(out, "pid", AC_PID);
+        number(out, "tgid", AC_TGID);
+        number(out, "ppid", AC_PPID);
+        out.field("comm", stats.comm());
+        number(out, "uid", AC_UID);
+        number(out, "gid", AC_GID);
+        out.field("threads", threads);
+        number(out, "exit_status", AC_EXITCODE);
+        out.optional("exit_code", exitCode()).field("exit_signal", exitSignal());
+        number(out, "flags", AC_FLAG);
+        number(out, "nice", AC_NICE);
+        long begin = stats.beginTimeSeconds();
+        if (begin >= 0) {
+            out.field("start_time", Instant.ofEpochSecond(begin));
+        } else {
+            out.nullField("start_time");
+        }
+        number(out, "elapsed_us", AC_ETIME);
+        number(out, "group_elapsed_us", AC_TGETIME);
+        AcctFigures.counters(out, stats);
+        number(out, "exe_dev", AC_EXE_DEV);
+        number(out, "exe_inode", AC_EXE_INODE);
+        out.field("version", stats.version());
+        AcctFigures.delays(out, stats);
+    }
+
+    /**
+     * The field, or null when this record's version does not carry it. */
+    private void number(JsonBuffer out, String name, TaskstatsField field) {
+        AcctFigures.number(out, stats, name, field);
+    }
+
+    @Override
+    public TableRow tableRow() {
+        boolean thread = THREAD_EXIT.equals(type);
+        int code = exitCode();
+        String ended = code > 0 ? "status " + code : exitSignal() != 0 ? "signal " + exitSignal() : "";
+        long written = stats.get(WRITE_BYTES);
+        String info = String.format("cpu %.3fs rss %dk", cpuMicros() / 1e6, stats.get(HIWATER_RSS))
+                + (written > 0 ? " wrote " + (written >> 10) + "k" : "") + (threads > 1 ? " thr " + threads : "")
+                + (ended.isEmpty() ? "" : " " + ended);
+        TableRow.Tone tone = thread ? TableRow.Tone.FAINT : ended.isEmpty() ? TableRow.Tone.END : TableRow.Tone.ALERT;
+        return new TableRow(tone, thread ? "thr-acct" : "acct", Long.toString(pid()), info,
+                stats.comm() == null ? "" : stats.comm());
+    }
+}

@@ -1,0 +1,88 @@
+package io.upcall.core.acct;
+
+import io.upcall.core.event.Event;
+import io.upcall.core.event.TableRow;
+import io.upcall.core.json.JsonBuffer;
+import io.upcall.protocol.taskstats.TaskStats;
+import io.upcall.protocol.taskstats.TaskstatsField;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job's record ({@code source: acct}, {@code type: job}): its members' exit records summed.
+ *
+ * @param time      when the job was found ended (or the record was asked for)
+ * @param name      the job's name
+ * @param pid       its first process
+ * @param command   what it ran
+ * @param started   when its first process was started
+ * @param processes members whose exit records were summed
+ * @param members   members known by fork lineage (more than {@code processes} while some still run)
+ * @param threads   threads summed (each process's count)
+ * @param peak      the most members alive at once (each from its fork for its elapsed time)
+ * @param commands  processes by command name
+ * @param totals    the summed figures (high-water marks: the largest)
+ * @param exitCode  the first process's exit code, -1 when killed or not ended
+ * @param losses    loss reported while it ran, by channel: the record may then miss members
+ */
+public record JobEvent(Instant time, String name, int pid, List<String> command, Instant started, int processes,
+        int members, int threads, int peak, Map<String, Integer> commands, TaskStats totals, int exitCode, Map<String, Long> losses)
+        implements Event {
+
+    public JobEvent {
+        command = List.copyOf(command);
+        commands = Map.copyOf(commands);
+        losses = Map.copyOf(losses);
+    }
+
+    @Override
+    public String source() {
+        return AcctChannel.NAME;
+    }
+
+    @Override
+    public String type() {
+        return "job";
+    }
+
+    /** Wall time from its start to {@link #time()}, microseconds. */
+    public long elapsedMicros() {
+        return started == null ? 0 : Duration.between(started, time).toNanos() / 1000;
+    }
+
+    @Override
+    public void writeJsonFields(JsonBuffer out) {
+        out.field("name", name).field("pid", pid);
+        out.beginArray("command");
+        for (String word : command) {
+            out.element(word);
+        }
+        out.endArray();
+        if (started != null) {
+            out.field("start_time", started);
+        } else {
+            out.nullField("start_time");
+        }
+        out.field("elapsed_us", elapsedMicros()).field("processes", processes).field("members", members)
+                .field("threads", threads).field("peak_members", peak).optional("exit_code", exitCode);
+        out.beginArray("commands"); // an array: command names are the processes' choice, not JSON keys
+        commands.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.beginElement().field("comm", e.getKey()).field("processes", e.getValue()).endObject());
+        out.endArray();
+        AcctFigures.write(out, totals);
+        out.beginObject("loss");
+        losses.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.field(e.getKey(), e.getValue()));
+        out.endObject();
+    }
+
+    @Override
+    public TableRow tableRow() {
+        long cpu = totals.get(TaskstatsField.AC_UTIME) + totals.get(TaskstatsField.AC_STIME);
+        String info = String.format("%d procs cpu %.3fs wrote %dk", processes, cpu / 1e6,
+                totals.get(TaskstatsField.WRITE_BYTES) >> 10) + (losses.isEmpty() ? "" : " LOSS");
+        return new TableRow(losses.isEmpty() ? TableRow.Tone.END : TableRow.Tone.ALERT, "job", Integer.toString(pid), info,
+                name);
+    }
+}
