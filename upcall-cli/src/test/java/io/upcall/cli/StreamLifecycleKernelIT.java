@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StreamLifecycleKernelIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every jar this test started: ended after each test, whatever its verdict. */
+    private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final Path JAR = Path.of("target/upcall.jar");
     private static final Pattern RECORDED = Pattern.compile("recorded (\\d+) messages \\((\\d+) events\\)");
 
@@ -39,6 +41,24 @@ class StreamLifecycleKernelIT {
                 JAR.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(new File("."));
+    }
+
+    /** Starts {@code pb} and remembers the process, so that a failed test leaves nothing running. */
+    private static Process started(ProcessBuilder pb) throws java.io.IOException {
+        Process p = pb.start();
+        STARTED.add(p);
+        return p;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void endWhatThisTestStarted() throws InterruptedException {
+        for (Process p : STARTED) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        STARTED.clear();
     }
 
     /** Children of this JVM, so that every stream has something to show; bounded by count. */
@@ -56,7 +76,7 @@ class StreamLifecycleKernelIT {
     void aRecordingReachesTheDiskEverySecondAndTwoSigintsStillEndItCleanly(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("r.pcapng");
         Path err = dir.resolve("err.txt");
-        Process record = upcall("record", file.toString()).redirectError(err.toFile()).start();
+        Process record = started(upcall("record", file.toString()).redirectError(err.toFile()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         // Events keep coming; within about a second of the first, the file grows past its headers though nothing
         // asked it to flush (it stayed at 0 bytes for 4 s before).
@@ -74,7 +94,7 @@ class StreamLifecycleKernelIT {
         assertThat(record.exitValue()).as(said).isZero();
         Matcher m = RECORDED.matcher(said);
         assertThat(m.find()).as(said).isTrue();
-        Process replay = upcall("replay", "--json", file.toString()).start();
+        Process replay = started(upcall("replay", "--json", file.toString()));
         List<String> lines = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertThat(replay.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(replay.exitValue()).isZero();
@@ -90,7 +110,7 @@ class StreamLifecycleKernelIT {
         try {
             Path file = mount.resolve("r.pcapng");
             Path err = dir.resolve("err.txt");
-            Process record = upcall("record", file.toString(), "--duration", "60s").redirectError(err.toFile()).start();
+            Process record = started(upcall("record", file.toString(), "--duration", "60s").redirectError(err.toFile()));
             for (int i = 0; i < 400 && record.isAlive(); i++) {
                 makeEvents(5);
             }
@@ -100,11 +120,12 @@ class StreamLifecycleKernelIT {
             assertThat(said).contains("cannot write " + file, "No space left on device");
             Matcher m = Pattern.compile("holds the first (\\d+) messages \\((\\d+) events\\)").matcher(said);
             assertThat(m.find()).as(said).isTrue();
-            Process replay = upcall("replay", "--json", file.toString()).start();
+            Process replay = started(upcall("replay", "--json", file.toString()));
             long replayed = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().count();
             replay.waitFor(30, TimeUnit.SECONDS);
             assertThat(Long.parseLong(m.group(2))).as("events claimed").isLessThanOrEqualTo(replayed);
         } finally {
+            endWhatThisTestStarted(); // a recorder still writing there would keep the mount busy
             new ProcessBuilder("umount", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
         }
     }
@@ -113,10 +134,10 @@ class StreamLifecycleKernelIT {
     private static List<JsonNode> treeEvents(String script, Path dir) throws Exception {
         Path out = dir.resolve("out.jsonl");
         Path go = dir.resolve("go");
-        Process root = new ProcessBuilder("bash", "-c", "for i in $(seq 600); do [ -e " + go + " ] && break; sleep 0.05; done; "
-                + script + "; sleep 1").start();
-        Process procs = upcall("procs", "--json", "--tree", Long.toString(root.pid()), "--duration", "60s")
-                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process root = started(new ProcessBuilder("bash", "-c", "for i in $(seq 600); do [ -e " + go + " ] && break; "
+                + "sleep 0.05; done; " + script + "; sleep 1"));
+        Process procs = started(upcall("procs", "--json", "--tree", Long.toString(root.pid()), "--duration", "60s")
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT));
         try {
             assertThat(awaitSubscribed(procs)).as("procs subscribed to the proc connector").isTrue();
             Files.createFile(go);
@@ -199,7 +220,7 @@ class StreamLifecycleKernelIT {
     void sighupEndsTheRelayLikeSigtermAndRemovesItsSocket(@TempDir Path dir) throws Exception {
         Path socket = dir.resolve("relay.sock");
         Path err = dir.resolve("err.txt");
-        Process relay = upcall("relay", "serve", "--socket", socket.toString()).redirectError(err.toFile()).start();
+        Process relay = started(upcall("relay", "serve", "--socket", socket.toString()).redirectError(err.toFile()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (relay.isAlive() && !Files.exists(socket) && System.nanoTime() < deadline) {
             Thread.sleep(50);
