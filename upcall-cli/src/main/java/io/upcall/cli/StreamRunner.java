@@ -89,8 +89,10 @@ final class StreamRunner {
         } catch (LinuxException e) {
             err.println("upcall: cannot listen: " + Printable.escape(e.getMessage()));
             if (e.isPermissionDenied()) {
-                err.println("upcall: on this kernel that needs root (CAP_NET_ADMIN); try: sudo bin/upcall " + command
-                        + "   (upcall doctor tells more)");
+                // Which capability depends on the channel (CAP_NET_ADMIN for the proc connector before 6.6,
+                // CAP_AUDIT_READ for audit, ...): doctor names it per channel.
+                err.println("upcall: that needs privileges this process lacks; try: sudo bin/upcall " + command
+                        + "   (upcall doctor says which channel needs what)");
             }
             err.flush();
             return 1;
