@@ -10,7 +10,6 @@ import io.upcall.protocol.genl.GenlControlDecoder;
 import io.upcall.protocol.genl.GenlEncoder;
 import io.upcall.protocol.genl.GenlFamily;
 import io.upcall.protocol.netlink.Netlink;
-import io.upcall.protocol.netlink.NetlinkCursor;
 import io.upcall.protocol.taskstats.Taskstats;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,24 +58,18 @@ final class TaskstatsFamily {
     /** Asks the controller on {@code s} (bound, with a receive timeout) for the {@code TASKSTATS} family. */
     static GenlFamily resolve(NetlinkSocket s, ReceiveBatch batch) throws LinuxException {
         s.send(GenlEncoder.getFamily(Taskstats.TASKSTATS_GENL_NAME, 1));
-        NetlinkCursor cursor = new NetlinkCursor();
-        for (int i = 0; i < TRIES; i++) {
-            if (s.receive(batch, true) < 1 || batch.senderPort(0) != 0) {
-                continue;
+        GenlFamily family = KernelReply.await(s, batch, TRIES, (datagram, cursor) -> {
+            if (cursor.type() == Netlink.NLMSG_ERROR && cursor.errorCode() < 0) {
+                // ENOENT: no such family (CONFIG_TASKSTATS off)
+                throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS)", -cursor.errorCode());
             }
-            cursor.reset(batch.data(0));
-            while (cursor.next()) {
-                if (cursor.type() == Netlink.NLMSG_ERROR && cursor.errorCode() < 0) {
-                    // ENOENT: no such family (CONFIG_TASKSTATS off)
-                    throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS)", -cursor.errorCode());
-                }
-                if (cursor.type() == Genl.GENL_ID_CTRL && GenlControlDecoder.decode(batch.data(0),
-                        cursor.payloadOffset(), cursor.payloadLength()) instanceof DecodeResult.Decoded<GenlFamily> d) {
-                    return d.value();
-                }
-            }
+            return cursor.type() == Genl.GENL_ID_CTRL && GenlControlDecoder.decode(datagram, cursor.payloadOffset(),
+                    cursor.payloadLength()) instanceof DecodeResult.Decoded<GenlFamily> d ? d.value() : null;
+        });
+        if (family == null) {
+            throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS): no answer", Errno.EAGAIN);
         }
-        throw new LinuxException("CTRL_CMD_GETFAMILY(TASKSTATS): no answer", Errno.EAGAIN);
+        return family;
     }
 
     /** The request that registers (or deregisters) {@code cpus} for exit records, with an acknowledgement asked for. */
@@ -89,18 +82,8 @@ final class TaskstatsFamily {
     private static int register(NetlinkSocket s, ReceiveBatch batch, int familyId, int attribute, String cpus)
             throws LinuxException {
         s.send(cpumask(familyId, attribute, cpus, 2 + attribute));
-        NetlinkCursor cursor = new NetlinkCursor();
-        for (int i = 0; i < TRIES; i++) {
-            if (s.receive(batch, true) < 1 || batch.senderPort(0) != 0) {
-                continue;
-            }
-            cursor.reset(batch.data(0));
-            while (cursor.next()) {
-                if (cursor.type() == Netlink.NLMSG_ERROR) {
-                    return -cursor.errorCode();
-                }
-            }
-        }
-        return Errno.EAGAIN;
+        Integer errno = KernelReply.await(s, batch, TRIES,
+                (datagram, cursor) -> cursor.type() == Netlink.NLMSG_ERROR ? -cursor.errorCode() : null);
+        return errno != null ? errno : Errno.EAGAIN;
     }
 }

@@ -8,7 +8,6 @@ import io.upcall.protocol.DecodeResult;
 import io.upcall.protocol.genl.GenlEncoder;
 import io.upcall.protocol.genl.GenlFamily;
 import io.upcall.protocol.netlink.Netlink;
-import io.upcall.protocol.netlink.NetlinkCursor;
 import io.upcall.protocol.taskstats.Taskstats;
 import io.upcall.protocol.taskstats.TaskstatsDecoder;
 import io.upcall.protocol.taskstats.TaskstatsReply;
@@ -41,25 +40,21 @@ public final class TaskstatsQuery {
             s.send(GenlEncoder.request(family.id(), 0, Taskstats.TASKSTATS_CMD_GET, Taskstats.TASKSTATS_GENL_VERSION,
                     threadGroup ? Taskstats.TASKSTATS_CMD_ATTR_TGID : Taskstats.TASKSTATS_CMD_ATTR_PID, id, 9));
             String what = "TASKSTATS_CMD_GET(" + (threadGroup ? "tgid " : "pid ") + pid + ")";
-            NetlinkCursor cursor = new NetlinkCursor();
-            for (int i = 0; i < TRIES; i++) {
-                if (s.receive(batch, true) < 1 || batch.senderPort(0) != 0) {
-                    continue;
+            AcctEvent answer = KernelReply.await(s, batch, TRIES, (datagram, cursor) -> {
+                if (cursor.type() == Netlink.NLMSG_ERROR && cursor.errorCode() < 0) {
+                    throw new LinuxException(what, -cursor.errorCode());
                 }
-                cursor.reset(batch.data(0));
-                while (cursor.next()) {
-                    if (cursor.type() == Netlink.NLMSG_ERROR && cursor.errorCode() < 0) {
-                        throw new LinuxException(what, -cursor.errorCode());
-                    }
-                    if (cursor.type() == family.id() && TaskstatsDecoder.decode(batch.data(0), cursor.payloadOffset(),
-                            cursor.payloadLength()) instanceof DecodeResult.Decoded<TaskstatsReply> d
-                            && !d.value().aggregates().isEmpty()) {
-                        TaskstatsReply.Aggregate a = d.value().aggregates().getFirst();
-                        return new AcctEvent(Instant.now(), QUERY, a.stats(), 1);
-                    }
+                if (cursor.type() == family.id() && TaskstatsDecoder.decode(datagram, cursor.payloadOffset(),
+                        cursor.payloadLength()) instanceof DecodeResult.Decoded<TaskstatsReply> d
+                        && !d.value().aggregates().isEmpty()) {
+                    return new AcctEvent(Instant.now(), QUERY, d.value().aggregates().getFirst().stats(), 1);
                 }
+                return null;
+            });
+            if (answer == null) {
+                throw new LinuxException(what + ": no answer", Errno.EAGAIN);
             }
-            throw new LinuxException(what + ": no answer", Errno.EAGAIN);
+            return answer;
         }
     }
 }
