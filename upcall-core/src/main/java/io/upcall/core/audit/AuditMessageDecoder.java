@@ -59,8 +59,7 @@ final class AuditMessageDecoder implements MessageDecoder {
     @Override
     public void decode(MemorySegment datagram, Envelope envelope, Instant received, List<Event> out) {
         this.out = out;
-        if (!KernelSender.isKernel(AuditChannel.NAME, envelope, received, out)
-                || !KernelSender.isWhole(AuditChannel.NAME, envelope, received, out)) {
+        if (!KernelSender.isWholeFromKernel(AuditChannel.NAME, envelope, received, out)) {
             return;
         }
         reassembler.expire(received, complete);

@@ -15,6 +15,11 @@ import java.util.List;
 public final class KernelSender {
     private KernelSender() {}
 
+    /** Both checks, as a channel whose every message comes from the kernel makes them: {@link #isKernel}, then {@link #isWhole}. */
+    public static boolean isWholeFromKernel(String channel, Envelope envelope, Instant received, List<Event> out) {
+        return isKernel(channel, envelope, received, out) && isWhole(channel, envelope, received, out);
+    }
+
     /** Adds a {@link RejectedEvent} and returns false unless the kernel (port id 0) sent it. */
     public static boolean isKernel(String channel, Envelope envelope, Instant received, List<Event> out) {
         if (envelope.senderPort() == 0) {

@@ -42,7 +42,7 @@ final class ProcMessageDecoder implements MessageDecoder {
 
     @Override
     public void decode(MemorySegment datagram, Envelope envelope, Instant received, List<Event> out) {
-        if (!KernelSender.isKernel(CHANNEL, envelope, received, out) || !KernelSender.isWhole(CHANNEL, envelope, received, out)) {
+        if (!KernelSender.isWholeFromKernel(CHANNEL, envelope, received, out)) {
             return;
         }
         cursor.reset(datagram);
