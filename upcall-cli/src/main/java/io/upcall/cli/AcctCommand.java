@@ -54,8 +54,8 @@ final class AcctCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BufferOption buffer = new BufferOption();
 
-    @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
-    StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+    @CommandLine.Mixin
+    ColorOption color = new ColorOption();
 
     @Override
     public Integer call() throws Exception {
@@ -77,7 +77,7 @@ final class AcctCommand implements Callable<Integer> {
         try {
             return new StreamRunner(line.getErr()).print(Upcall.builder().source(options), parent.out(),
                     new StreamRunner.Output(json, stop.count, stop.duration,
-                            json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns())), "acct");
+                            json ? null : new TableFormatter(color.useColor(), Terminals.columns())), "acct");
         } finally {
             if (held != null) {
                 held.close();

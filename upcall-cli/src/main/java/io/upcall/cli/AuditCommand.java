@@ -232,8 +232,8 @@ final class AuditCommand implements Callable<Integer> {
         @CommandLine.Mixin
         BufferOption buffer = new BufferOption();
 
-        @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
-        StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+        @CommandLine.Mixin
+        ColorOption color = new ColorOption();
 
         @Override
         public Integer call() throws Exception {
@@ -255,7 +255,7 @@ final class AuditCommand implements Callable<Integer> {
             AuditOptions options = AuditOptions.defaults().withKeys(Set.copyOf(keys)).withReceiveBuffer(buffer.receiveBuffer);
             PrintWriter err = spec.commandLine().getErr();
             StreamRunner runner = new StreamRunner(err);
-            TableFormatter table = json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns());
+            TableFormatter table = json ? null : new TableFormatter(color.useColor(), Terminals.columns());
             if (compiled.isEmpty()) {
                 return runner.print(Upcall.builder().source(options), main.out(),
                         new StreamRunner.Output(json, stop.count, stop.duration, table), "audit watch");

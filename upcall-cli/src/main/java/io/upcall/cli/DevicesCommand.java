@@ -56,8 +56,8 @@ final class DevicesCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BufferOption buffer = new BufferOption();
 
-    @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
-    StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+    @CommandLine.Mixin
+    ColorOption color = new ColorOption();
 
     @Override
     public Integer call() throws Exception {
@@ -76,6 +76,6 @@ final class DevicesCommand implements Callable<Integer> {
         }
         return new StreamRunner(err).print(builder, parent.out(),
                 new StreamRunner.Output(json, stop.count, stop.duration, json ? null
-                        : new UdevStyleFormatter(Terminals.useColor(color), env, udev)), "devices");
+                        : new UdevStyleFormatter(color.useColor(), env, udev)), "devices");
     }
 }

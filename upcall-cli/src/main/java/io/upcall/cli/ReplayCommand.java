@@ -58,8 +58,8 @@ final class ReplayCommand implements Callable<Integer> {
             + "(a replay runs nothing unless asked).")
     boolean runActions;
 
-    @Option(names = "--color", paramLabel = "WHEN", description = "auto, always, never (default: ${DEFAULT-VALUE}).")
-    StreamOptions.ColorMode color = StreamOptions.ColorMode.auto;
+    @CommandLine.Mixin
+    ColorOption color = new ColorOption();
 
     @Override
     public Integer call() throws Exception {
@@ -95,7 +95,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (usage != 0) {
             return usage;
         }
-        EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(Terminals.useColor(color),
+        EventOutput output = new EventOutput(parent.out(), json ? null : new TableFormatter(color.useColor(),
                 Terminals.columns()), count, () -> { });
         CaptureReplay.Summary summary = builder.subscribe(output)
                 .errorHandler((where, e) -> err.println("upcall: " + where + ": " + Printable.escape(e.getMessage())))

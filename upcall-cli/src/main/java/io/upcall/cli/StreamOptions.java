@@ -29,14 +29,13 @@ final class StreamOptions {
             description = "Leave out the process context (comm, exe, cmdline, user) that Upcall reads from /proc.")
     boolean noProcess;
 
-    @Option(names = "--color", paramLabel = "WHEN", description = "Color the table: auto (on a terminal, unless NO_COLOR is set), always, never. Default: ${DEFAULT-VALUE}.")
-    ColorMode color = ColorMode.auto;
+    @Mixin
+    ColorOption color = new ColorOption();
 
-    enum ColorMode { auto, always, never }
 
     /** How the stream is printed and when it ends. */
     StreamRunner.Output output() {
         return new StreamRunner.Output(json, stop.count, stop.duration,
-                json ? null : new TableFormatter(Terminals.useColor(color), Terminals.columns()));
+                json ? null : new TableFormatter(color.useColor(), Terminals.columns()));
     }
 }

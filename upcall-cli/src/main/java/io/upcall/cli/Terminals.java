@@ -10,7 +10,7 @@ final class Terminals {
     private Terminals() {}
 
     /** Colors on a terminal unless {@code NO_COLOR} is set (no-color.org); or as forced by {@code --color}. */
-    static boolean useColor(StreamOptions.ColorMode mode) {
+    static boolean useColor(ColorOption.Mode mode) {
         return switch (mode) {
             case always -> true;
             case never -> false;
