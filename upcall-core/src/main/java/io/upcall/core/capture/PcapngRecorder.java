@@ -84,8 +84,9 @@ public final class PcapngRecorder implements RawTap, AutoCloseable {
         if (full || failure != null) {
             return;
         }
+        Track track;
         try {
-            Track track = tracks.get(channel.name());
+            track = tracks.get(channel.name());
             if (track == null) {
                 track = track(channel);
                 tracks.put(channel.name(), track);
@@ -100,8 +101,8 @@ public final class PcapngRecorder implements RawTap, AutoCloseable {
             return;
         }
         packets++;
-        for (Event e : scratch) {
-            if (track(channel, e)) {
+        for (Event e : scratch) { // counted as a replay shows them: through the channel's own stage
+            if (track.stage() == null || track.stage().process(e) != null) {
                 events++;
             }
         }
@@ -109,11 +110,6 @@ public final class PcapngRecorder implements RawTap, AutoCloseable {
             full = true;
             onLimit.run();
         }
-    }
-
-    private boolean track(Channel<?> channel, Event e) {
-        EventStage stage = tracks.get(channel.name()).stage();
-        return stage == null || stage.process(e) != null;
     }
 
     /** A message's time is its first event's own time, so a replay shows the times a live stream shows. */
