@@ -109,6 +109,7 @@ public final class AuditRuleParser {
         private final List<String> keys = new ArrayList<>();
         private int keyAt = -1;
         private AuditArch arch;
+        private boolean archKnown = true;
 
         Compiler(String rule, Names names) {
             this.rule = rule;
@@ -209,8 +210,9 @@ public final class AuditRuleParser {
                 key(f.text(), value.at() + 4);
                 return;
             }
-            if (f.id() == AuditRule.AUDIT_ARCH && f.op() == AuditRule.AUDIT_EQUAL && arch == null) {
+            if (f.id() == AuditRule.AUDIT_ARCH) { // the last, whatever its operator: as auditctl -l names the syscalls
                 arch = AuditArch.ofValue(Integer.toUnsignedLong(f.value()));
+                archKnown = arch != null;
             }
             fields.add(f);
         }
@@ -286,15 +288,15 @@ public final class AuditRuleParser {
                     continue;
                 }
                 int nr = values.number(s.text());
-                if (nr == Integer.MIN_VALUE && list == AuditRule.AUDIT_FILTER_EXIT) {
+                if (nr == Integer.MIN_VALUE && list == AuditRule.AUDIT_FILTER_EXIT && archKnown) {
                     nr = table.syscallNumber(s.text());
                 }
                 if (nr < 0 || nr >= AuditRuleData.MASK_WORDS * 32 - 32) {
                     throw error(s.at(), s.text().isEmpty() ? "an empty syscall name: write -S NAME[,NAME]"
                             : list == AuditRule.AUDIT_FILTER_URING_EXIT ? "'" + s.text() + "' is not an io_uring "
                             + "operation number (0..2015; names are not supported)" : "'" + s.text()
-                            + "' is not a syscall on " + table.auditName() + " (write its name, its number "
-                            + "0..2015, or all)");
+                            + "' is not a syscall on " + (archKnown ? table.auditName() : "that arch") + " (write "
+                            + "its name, its number 0..2015, or all)");
                 }
                 mask[nr / 32] |= 1 << (nr % 32);
             }

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Prints a rule the way {@code auditctl -l} (audit 3.0.9) does, so that a listed line added again gives the same rule:
  * <ul>
- * <li>A watch (an exit-list rule on every syscall whose fields are only path or dir, perm and key, with a perm) prints
- * as {@code -w PATH -p PERMS -k KEY}, in the order of its fields.</li>
+ * <li>A watch (an {@code always,exit} rule on every syscall whose fields are one path or dir, one perm and at most one
+ * key field) prints as {@code -w PATH -p PERMS -k KEY...}.</li>
  * <li>Any other rule prints {@code -a ACTION,LIST}, then every {@code arch} field, then {@code -S} (none on the user,
  * task, exclude and filesystem lists; {@code -S all} when every syscall is selected; otherwise the numbers in ascending order, by
  * name where the rule's arch, else x86_64, has one; io_uring operations by number), then the other fields in order: {@code -F path=}, {@code dir=},
@@ -14,8 +14,10 @@ import java.util.List;
  * {@code a0..a3} in upper-case hex, {@code inode} unsigned, {@code -C} comparisons, each key as {@code -F key=}, the
  * rest in signed decimal; a field id with no name as {@code fID OP VALUE}.</li>
  * </ul>
- * A {@code -A} rule prints as {@code -a} (the kernel does not keep the difference). Where auditctl would print a path or
- * key with a space bare, this prints it in double quotes so that the line parses back as one word.
+ * A {@code -A} rule prints as {@code -a} (the kernel does not keep the difference). Where auditctl's line would not add
+ * back the same rule, this one differs: a path or key with a space is quoted; a watch-shaped rule on another action or
+ * list than {@code always,exit}, or with two paths or perms, prints as an {@code -a} rule (auditctl prints {@code -w},
+ * losing the rest); a watch whose perm field comes before its path still starts with {@code -w}.
  */
 public final class AuditRulePrinter {
     private AuditRulePrinter() {}
@@ -41,25 +43,40 @@ public final class AuditRulePrinter {
             boolean uring = r.list() == AuditRule.AUDIT_FILTER_URING_EXIT; // io_uring operations, not syscalls
             syscalls(out, r, archUnknown || uring ? null : arch != null ? arch : AuditArch.X86_64);
         }
+        if (watch) { // the path first, wherever its field is, so that the line starts with -w
+            r.fields().stream().filter(f -> f.id() == AuditRule.AUDIT_WATCH || f.id() == AuditRule.AUDIT_DIR)
+                    .forEach(f -> field(out, f, true));
+        }
         for (AuditRuleData.Field f : r.fields()) {
-            field(out, f, watch);
+            if (!watch || f.id() != AuditRule.AUDIT_WATCH && f.id() != AuditRule.AUDIT_DIR) {
+                field(out, f, watch);
+            }
         }
         return out.toString();
     }
 
-    /** auditctl's test: fields only path, dir, perm and key, with a perm, on every syscall unless a list without them. */
+    /**
+     * auditctl's test (fields only path or dir, perm and key, with a perm; every syscall), made strict where auditctl's
+     * answer would print a line that does not add back the same rule: exactly one path or dir, one perm of rwxa, at
+     * most one key, on {@code always,exit}.
+     */
     static boolean isWatch(AuditRuleData r) {
-        boolean perm = false;
+        int paths = 0;
+        int perms = 0;
+        int keys = 0;
         for (AuditRuleData.Field f : r.fields()) {
             switch (f.id()) {
-                case AuditRule.AUDIT_PERM -> perm = true;
-                case AuditRule.AUDIT_FILTERKEY, AuditRule.AUDIT_DIR, AuditRule.AUDIT_WATCH -> { }
+                case AuditRule.AUDIT_PERM -> perms += f.value() > 0 && f.value() <= 15
+                        && f.op() == AuditRule.AUDIT_EQUAL ? 1 : 2;
+                case AuditRule.AUDIT_FILTERKEY -> keys++;
+                case AuditRule.AUDIT_DIR, AuditRule.AUDIT_WATCH -> paths += f.op() == AuditRule.AUDIT_EQUAL ? 1 : 2;
                 default -> {
                     return false;
                 }
             }
         }
-        return perm && (!takesSyscalls(r.list()) || r.allSyscalls());
+        return paths == 1 && perms == 1 && keys <= 1 && r.flags() == AuditRule.AUDIT_FILTER_EXIT
+                && r.action() == AuditRule.AUDIT_ALWAYS && r.allSyscalls();
     }
 
     private static boolean takesSyscalls(int list) {

@@ -182,10 +182,11 @@ final class AuditRuleValues {
             case "aarch64" -> AuditArch.AARCH64;
             default -> null;
         };
-        if (a == null) {
-            throw error(at, "arch is b64 (x86_64), b32 (i386) or aarch64");
+        long n = parse(v);
+        if (a == null && n == Long.MIN_VALUE) {
+            throw error(at, "arch is b64 (x86_64), b32 (i386), aarch64 or an AUDIT_ARCH_* number such as 0xC000003E");
         }
-        return (int) a.value();
+        return a != null ? (int) a.value() : (int) n;
     }
 
     private int id(int id, String name, String v, int at) {
@@ -206,7 +207,7 @@ final class AuditRuleValues {
                         : "/etc/group") + " or a number"));
             }
         }
-        if (n < 0 || n > UNSET) {
+        if (n == Long.MIN_VALUE || n > UNSET) {
             throw error(at, name + " takes a user or group name or an id 0..4294967294" + (auid ? ", or unset" : ""));
         }
         return (int) n;

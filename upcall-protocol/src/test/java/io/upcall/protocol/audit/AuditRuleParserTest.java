@@ -90,7 +90,7 @@ class AuditRuleParserTest {
             -a always,exit -F a0=0x1ffffffff            | 22 | a0 takes a number that fits 32 bits
             -a always,exit -F exit=EACCES               | 24 | write exit=-EACCES
             -a always,exit -F exit=-ENOPE               | 24 | an errno name with a minus
-            -a always,exit -F arch=sparc                | 24 | arch is b64 (x86_64), b32 (i386) or aarch64
+            -a always,exit -F arch=sparc                | 24 | arch is b64 (x86_64), b32 (i386), aarch64 or an AUDIT_ARCH_
             -a always,exit -F arch<b64                  | 23 | arch takes = or !=, not <
             -a always,exit -F key!=k                    | 22 | key takes =, not !=
             -a always,exit -F perm=rq                   | 25 | perm takes letters of rwxa
