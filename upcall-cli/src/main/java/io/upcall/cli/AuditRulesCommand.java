@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
                 + "language: list prints them as auditctl -l does, and each line it prints adds the same rule back. "
                 + "Changing rules needs root (CAP_AUDIT_CONTROL).", ""},
         footer = {"", "Examples:",
-                "  upcall audit rules add '-a always,exit -F arch=b64 -S chroot -k jail' '-w /etc/shadow -p wa -k shadow'",
+                "  upcall audit rules add '-a always,exit -F arch=b64 -S chroot -k jail'",
+                "  upcall audit rules add -R /etc/audit/audit.rules",
                 "  upcall audit rules list --key jail",
                 "  upcall audit rules delete '-a always,exit -F arch=b64 -S chroot -F key=jail'",
                 "  upcall audit rules clear --key jail --yes"})
@@ -341,7 +342,7 @@ final class AuditRulesCommand implements Callable<Integer> {
                 if (!yes) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "this would delete " + matching.size()
                             + " audit rule" + (matching.size() == 1 ? "" : "s") + which + " (of " + all.size()
-                            + "): add --yes to delete them");
+                            + "): add --yes to delete " + (matching.size() == 1 ? "it" : "them"));
                 }
                 int deleted = 0;
                 for (Listed l : matching) {
