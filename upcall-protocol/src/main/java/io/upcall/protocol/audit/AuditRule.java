@@ -116,9 +116,12 @@ public record AuditRule(String text, String key, byte[] data) {
         return AuditStatus.request(Audit.AUDIT_DEL_RULE, seq, data);
     }
 
-    /** The struct as values. */
+    /** The struct as values; {@link IllegalStateException} if {@code data} is no whole struct (it was not compiled). */
     public AuditRuleData rule() {
-        return ((io.upcall.protocol.DecodeResult.Decoded<AuditRuleData>) AuditRuleData.decode(data)).value();
+        if (AuditRuleData.decode(data) instanceof io.upcall.protocol.DecodeResult.Decoded<AuditRuleData>(var r)) {
+            return r;
+        }
+        throw new IllegalStateException("not a struct audit_rule_data: " + AuditRuleData.decode(data));
     }
 
     /**
