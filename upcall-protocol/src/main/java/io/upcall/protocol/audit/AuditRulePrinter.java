@@ -17,7 +17,8 @@ import java.util.List;
  * A {@code -A} rule prints as {@code -a} (the kernel does not keep the difference). Where auditctl's line would not add
  * back the same rule, this one differs: a path or key with a space is quoted; a watch-shaped rule on another action or
  * list than {@code always,exit}, or with two paths or perms, prints as an {@code -a} rule (auditctl prints {@code -w},
- * losing the rest); a watch whose perm field comes before its path still starts with {@code -w}.
+ * losing the rest); a watch whose perm field comes before its path still starts with {@code -w}; {@code exe!=} prints
+ * its operator (auditctl prints {@code =}).
  */
 public final class AuditRulePrinter {
     private AuditRulePrinter() {}
@@ -121,7 +122,7 @@ public final class AuditRulePrinter {
             }
             case AuditRule.AUDIT_WATCH, AuditRule.AUDIT_DIR -> out.append(watch ? "-w " : " -F " + name + "=")
                     .append(word(f.text()));
-            case AuditRule.AUDIT_EXE -> out.append(" -F exe=").append(word(f.text()));
+            case AuditRule.AUDIT_EXE -> out.append(" -F exe").append(op).append(word(f.text())); // auditctl: always =
             case AuditRule.AUDIT_FILTERKEY -> {
                 for (String k : List.of(f.text().split(String.valueOf(AuditRule.AUDIT_KEY_SEPARATOR)))) {
                     if (!k.isEmpty()) { // strtok: empty pieces print nothing

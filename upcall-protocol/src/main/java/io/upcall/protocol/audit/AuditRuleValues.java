@@ -56,7 +56,9 @@ final class AuditRuleValues {
         if (v.isEmpty()) {
             throw error(vat, name + symbol + " needs a value");
         }
-        boolean eqOnly = id == AuditRule.AUDIT_FILTERKEY || id == AuditRule.AUDIT_PERM;
+        // The kernel takes a path or dir with = only (audit_to_watch), exe with = or != (audit_field_valid).
+        boolean eqOnly = id == AuditRule.AUDIT_FILTERKEY || id == AuditRule.AUDIT_PERM || id == AuditRule.AUDIT_WATCH
+                || id == AuditRule.AUDIT_DIR;
         boolean eqOrNot = id == AuditRule.AUDIT_ARCH || AuditRuleData.isString(id) || id == AuditRule.AUDIT_FILETYPE;
         if (eqOnly && op != AuditRule.AUDIT_EQUAL || eqOrNot && op != AuditRule.AUDIT_EQUAL
                 && op != AuditRule.AUDIT_NOT_EQUAL) {

@@ -95,6 +95,7 @@ class AuditRuleParserTest {
             -a always,exit -F key!=k                    | 22 | key takes =, not !=
             -a always,exit -F perm=rq                   | 25 | perm takes letters of rwxa
             -a always,exit -F path=etc                  | 24 | -F path= takes an absolute path
+            -a always,exit -F path!=/etc                | 23 | path takes =, not !=
             -a always,exclude -F msgtype=NO_SUCH        | 30 | 'NO_SUCH' is not a record type
             -a always,exit -F filetype=pipe             | 28 | filetype is file, dir, socket, link, character
             -a always,exit -F field_compare=1           | 19 | field_compare is written -C FIELD=FIELD
@@ -138,6 +139,7 @@ class AuditRuleParserTest {
             -a always,exit -F arch=aarch64 -S 56                                | -a always,exit -F arch=aarch64 -S 56
             -a always,exclude -F msgtype=user_login                             | -a always,exclude -F msgtype=USER_LOGIN
             -a always,exit -F arch=b64 -S open -F exit=-EAGAIN -F a0=-0x1       | -a always,exit -F arch=b64 -S open -F exit=-EAGAIN -F a0=0xFFFFFFFF
+            -a always,exit -F arch=b64 -S all -F exe!=/usr/bin/true -k k        | -a always,exit -F arch=b64 -S all -F exe!=/usr/bin/true -F key=k
             """)
     void eachShapePrintsAsAuditctlWouldAndParsesBack(String rule, String printed) {
         AuditRuleParser.Names names = new AuditRuleParser.Names() {
