@@ -47,7 +47,7 @@ threads() {
 		printf '%s %s %s %s\n' "${t##*/}" "$(tr ' ' _ < "$t/comm")" \
 			"$(awk '/^voluntary_ctxt/{v=$2} /^nonvoluntary_ctxt/{n=$2} END{print v+n}' "$t/status")" \
 			"$(cut -d' ' -f1 "$t/schedstat")"
-	done | sort
+	done | LC_ALL=C sort
 }
 ticks() { sed 's/^.*) //' "/proc/$P/stat" | awk '{print $12 + $13}'; }
 memory() { echo "rss_kib=$(awk '/^VmRSS/{print $2}' "/proc/$P/status") pss_kib=$(awk '/^Pss:/{print $2}' "/proc/$P/smaps_rollup")"; }
@@ -59,8 +59,8 @@ sleep "$IDLE"
 T1=$(ticks)
 threads > /tmp/run_footprint.$$.t1
 echo "IDLE secs=$IDLE cpu_s=$(awk -v a="$T0" -v b="$T1" -v t="$TCK" 'BEGIN{printf "%.3f", (b - a) / t}')" \
-	"run_ns_s=$(join /tmp/run_footprint.$$.t0 /tmp/run_footprint.$$.t1 | awk '{s += $7 - $4} END{printf "%.4f", s / 1e9}')" "$(memory)"
-join /tmp/run_footprint.$$.t0 /tmp/run_footprint.$$.t1 | awk -v s="$IDLE" '{w = ($6 - $3) / s; c = ($7 - $4) / 1e6
+	"run_ns_s=$(LC_ALL=C join /tmp/run_footprint.$$.t0 /tmp/run_footprint.$$.t1 | awk '{s += $7 - $4} END{printf "%.4f", s / 1e9}')" "$(memory)"
+LC_ALL=C join /tmp/run_footprint.$$.t0 /tmp/run_footprint.$$.t1 | awk -v s="$IDLE" '{w = ($6 - $3) / s; c = ($7 - $4) / 1e6
 	if (w > 0 || c > 0) printf "  thread %-24s wakeups_per_s=%.1f cpu_ms=%.1f\n", $2, w, c}'
 rm -f /tmp/run_footprint.$$.t0 /tmp/run_footprint.$$.t1
 if [ "$STORM" != 0 ]; then
