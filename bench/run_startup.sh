@@ -67,24 +67,24 @@ for rep in $(seq "$R"); do
 done
 echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)  $(date -u +%FT%TZ)" | tee -a "$W/summary.txt"
 
-# Per checkout and command, min / median / max over the repetitions of: each repetition's median wall time, and
-# its mean CPU time (user + system, all threads: less moved by a loaded machine than wall time); and the fastest
-# single run.
+# Per checkout and command: wall time min / median / max over all runs of all repetitions, the spread of the
+# repetitions' medians, and CPU time (user + system, all threads: less moved by a loaded machine than wall time),
+# the mean over all runs.
 python3 - "$W" "${CHECKOUTS[@]}" << 'EOF' | tee -a "$W/summary.txt"
 import json, glob, statistics, sys
 w, checkouts = sys.argv[1], sys.argv[2:]
-def mmm(v):
-    v = sorted(v)
-    return f"{v[0]*1000:5.0f} / {statistics.median(v)*1000:5.0f} / {v[-1]*1000:5.0f}"
-print(f"{'checkout':32} {'command':24} {'wall ms':21} {'fastest':>7}  {'CPU ms (user+sys)':21}  reps")
+print(f"{'checkout':24} {'command':24} {'wall ms: min / median / max':28} {'rep medians':14} {'CPU ms':>6}  runs")
 for i, c in enumerate(checkouts, 1):
     per = {}
     for f in sorted(glob.glob(f"{w}/c{i}-rep*.json")):
         for r in json.load(open(f))["results"]:
             cmd = r["command"].split("/bin/upcall ", 1)[1]
-            per.setdefault(cmd, []).append((r["median"], min(r["times"]), r["user"] + r["system"]))
-    for cmd, v in per.items():
-        print(f"{c[-32:]:32} {cmd:24} {mmm([m for m, _, _ in v])} {min(t for _, t, _ in v)*1000:7.0f}  {mmm([u for _, _, u in v])}  {len(v)}")
+            e = per.setdefault(cmd, {"times": [], "medians": [], "cpu": []})
+            e["times"] += r["times"]; e["medians"].append(r["median"]); e["cpu"].append(r["user"] + r["system"])
+    for cmd, e in per.items():
+        t = sorted(e["times"]); m = sorted(e["medians"])
+        print(f"{c[-24:]:24} {cmd:24} {t[0]*1000:6.0f} / {statistics.median(t)*1000:6.0f} / {t[-1]*1000:6.0f}   "
+              f"{m[0]*1000:5.0f}-{m[-1]*1000:<5.0f}   {statistics.mean(e['cpu'])*1000:6.0f}  {len(t)}")
 EOF
 if [ -n "$OUT" ]; then
 	mkdir -p "$OUT" && cp "$W"/*.json "$W/summary.txt" "$OUT/"
