@@ -48,26 +48,61 @@ public final class AuditRecordParser {
      */
     public static DecodeResult<AuditRecord> parseLogLine(String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        int end = indexOf(bytes, 0, bytes.length, (byte) 0x1d); // ENRICHED: interpretations follow
-        int at = 0;
+        return parseLogLine(bytes, 0, bytes.length);
+    }
+
+    /**
+     * {@link #parseLogLine(String)} for the UTF-8 bytes {@code line[from, to)}, without a newline: a log read as bytes
+     * is parsed without decoding each line into a string first. Offsets count from {@code from}.
+     */
+    public static DecodeResult<AuditRecord> parseLogLine(byte[] bytes, int from, int to) {
+        int end = indexOf(bytes, from, to, (byte) 0x1d); // ENRICHED: interpretations follow
+        int at = from;
         if (startsWith(bytes, at, end, "node=")) {
             at = indexOf(bytes, at, end, (byte) ' ') + 1;
         }
         if (!startsWith(bytes, at, end, "type=")) {
-            return DecodeResult.malformed("no_type", at, "an auditd log line starts with type= (or node=)");
+            return DecodeResult.malformed("no_type", at - from, "an auditd log line starts with type= (or node=)");
         }
         int space = indexOf(bytes, at, end, (byte) ' ');
-        String name = new String(bytes, at + 5, space - at - 5, StandardCharsets.UTF_8);
-        int type = Audit.typeNumber(name);
+        int type = typeNumber(bytes, at + 5, space);
         if (type < 0) {
-            return DecodeResult.malformed("unknown_type_name", at + 5, "record type '" + clip(name) + "' is not known");
+            String name = new String(bytes, at + 5, space - at - 5, StandardCharsets.UTF_8);
+            return DecodeResult.malformed("unknown_type_name", at + 5 - from, "record type '" + clip(name) + "' is not known");
         }
         at = space + 1;
         if (!startsWith(bytes, at, end, "msg=")) {
-            return DecodeResult.malformed("no_header", at, "msg=audit(...) does not follow the type");
+            return DecodeResult.malformed("no_header", at - from, "msg=audit(...) does not follow the type");
         }
-        return parse(type, bytes, at + MSG.length, end, 0);
+        return parse(type, bytes, at + MSG.length, end, -from);
     }
+
+    /** Type names seen, so that a log's few names are looked up without making a string per line. */
+    private static final int TYPE_CACHE = 64;
+
+    /** {@link Audit#typeNumber} of {@code b[from, to)}; a small cache of names already seen saves the string. */
+    private static int typeNumber(byte[] b, int from, int to) {
+        TypeName[] cache = TYPE_NAMES;
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + b[i];
+        }
+        TypeName t = cache[h & (TYPE_CACHE - 1)];
+        if (t != null && java.util.Arrays.equals(t.name, 0, t.name.length, b, from, to)) {
+            return t.type;
+        }
+        byte[] name = java.util.Arrays.copyOfRange(b, from, to);
+        int type = Audit.typeNumber(new String(name, StandardCharsets.UTF_8));
+        if (type >= 0) {
+            cache[h & (TYPE_CACHE - 1)] = new TypeName(name, type);
+        }
+        return type;
+    }
+
+    private record TypeName(byte[] name, int type) {}
+
+    /** Shared by threads: an entry is an immutable record, written whole; a race costs a lookup, never a wrong type. */
+    private static final TypeName[] TYPE_NAMES = new TypeName[TYPE_CACHE];
 
     private static DecodeResult<AuditRecord> parse(int type, byte[] b, int from, int end, long base) {
         while (end > from && (b[end - 1] == 0 || b[end - 1] == '\n')) {
