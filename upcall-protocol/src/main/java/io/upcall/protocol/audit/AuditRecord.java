@@ -39,7 +39,8 @@ public record AuditRecord(int type, long seconds, int millis, long serial, List<
 
     /** The first field named {@code name}, or null. */
     public String get(String name) {
-        for (Field f : fields) {
+        for (int i = 0, n = fields.size(); i < n; i++) { // indexed: no iterator per call (the summary asks often)
+            Field f = fields.get(i);
             if (f.name().equals(name)) {
                 return f.value();
             }
