@@ -39,9 +39,14 @@ public record AuditRecord(int type, long seconds, int millis, long serial, List<
 
     /** The first field named {@code name}, or null. */
     public String get(String name) {
-        for (int i = 0, n = fields.size(); i < n; i++) { // indexed: no iterator per call (the summary asks often)
+        // Indexed: no iterator per call (the summary asks often). The parser gives common names as their one interned
+        // string, so a literal name usually matches by identity; others are told apart by length and cached hash
+        // before their bytes are compared (pid, uid, gid, ses, tty, exe all have three letters).
+        int hash = name.hashCode();
+        for (int i = 0, n = fields.size(); i < n; i++) {
             Field f = fields.get(i);
-            if (f.name().equals(name)) {
+            String k = f.name();
+            if (k == name || k.length() == name.length() && k.hashCode() == hash && k.equals(name)) {
                 return f.value();
             }
         }
