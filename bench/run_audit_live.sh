@@ -22,16 +22,21 @@
 # Upcall's JSON goes to a file on /dev/shm (counted, then deleted): -D sends it to /dev/null instead
 # (then there is nothing to count but CPU).
 #
-# usage: run_audit_live.sh [-R runs] [-k workers] [-t storm_secs] [-B backlog_limit] [-C 'cases'] [-D] [-o outdir]
+# -w N warms Upcall up first: with the rule in place it runs N /bin/true, waits until Upcall is idle, then
+# empties its output and only then reads its CPU, so that the figure is the steady state without the JIT
+# compiling the audit path during the storm (audit_count starts after the warm-up).
+#
+# usage: run_audit_live.sh [-R runs] [-k workers] [-t storm_secs] [-B backlog_limit] [-C 'cases'] [-w warm_execs] [-D] [-o outdir]
 # Needs root, auditctl (auditd package), gcc (the C tools), python3, JDK 25.
 set -uo pipefail
 
 # shellcheck source=bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-R=3 K=$(($(nproc) * 4)) T=8 BL="" CASES="norule rule c upcall both" DEVNULL=0 OUT=""
-while getopts "R:k:t:B:C:Do:" o; do
+R=3 K=$(($(nproc) * 4)) T=8 BL="" CASES="norule rule c upcall both" DEVNULL=0 OUT="" WARM=0
+while getopts "R:k:t:B:C:w:Do:" o; do
 	case $o in
 	R) R=$OPTARG ;; k) K=$OPTARG ;; t) T=$OPTARG ;; B) BL=$OPTARG ;; C) CASES=$OPTARG ;; D) DEVNULL=1 ;; o) OUT=$OPTARG ;;
+	w) WARM=$OPTARG ;;
 	*) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
@@ -102,7 +107,8 @@ one_run() { # one_run CASE RUN
 	local c=$1 run=$2 i cpu0=0 cpu1=0 lost0 lost1 S A="" U="" up_rc=""
 	if [[ $c == upcall || $c == both ]]; then
 		rm -f "$UJSON"
-		"$UPCALL" audit watch --json > "$UOUT" 2> "$W/up.err" &
+		# appending: the output can be emptied after the warm-up while Upcall writes on
+		"$UPCALL" audit watch --json >> "$UOUT" 2> "$W/up.err" &
 		UP=$!
 		for ((i = 0; i < 300; i++)); do
 			kill -0 "$UP" 2> /dev/null || break
@@ -111,6 +117,13 @@ one_run() { # one_run CASE RUN
 		done
 		sleep 0.5
 		kill -0 "$UP" 2> /dev/null || { echo "run_audit_live.sh: upcall did not start: $(head -c 500 "$W/up.err")" >&2; return 1; }
+		if [ "$WARM" -gt 0 ]; then
+			auditctl -a always,exit "${RULE[@]}" > /dev/null || return 1
+			for ((i = 0; i < WARM && i < 100000; i++)); do /bin/true; done
+			auditctl -d always,exit "${RULE[@]}" > /dev/null
+			upcall_idle || echo "run_audit_live.sh: upcall still busy 30 s after the warm-up" >&2
+			[ "$DEVNULL" = 1 ] || : > "$UJSON"
+		fi
 		cpu0=$(cpu_ticks "$UP")
 	fi
 	if [[ $c == c || $c == both ]]; then
@@ -193,7 +206,7 @@ EOF
 
 : > "$W/runs.txt"
 {
-	echo "run_audit_live.sh: runs=$R workers=$K storm_secs=$T cases='$CASES' key=$KEY upcall_out=$UOUT"
+	echo "run_audit_live.sh: runs=$R workers=$K storm_secs=$T cases='$CASES' warm_execs=$WARM key=$KEY upcall_out=$UOUT"
 	echo "host: $(nproc) CPUs, $(uname -r), $("$UPCALL" --version 2> /dev/null | head -1)"
 	echo "audit before: enabled=$EN0 backlog_limit=$BL0 backlog_wait_time=$BW0; using backlog_limit=$(st backlog_limit) pid=$(st pid)"
 	load_note
