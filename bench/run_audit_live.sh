@@ -231,7 +231,7 @@ done
 			v=$(grep "^case=$c " "$W/runs.txt" | while read -r l; do kv "$f" <<< "$l"; done)
 			[ -n "$v" ] && echo "SUMMARY audit-live case=$c $f min/median/max: $(mmm <<< "$v")"
 		done
-		v=$(grep "^slowdown case=$c " "$W/runs.txt" | kv pct)
+		v=$(grep "^slowdown case=$c " "$W/runs.txt" | while read -r l; do kv pct <<< "$l"; done)
 		[ -n "$v" ] && echo "SUMMARY audit-live case=$c slowdown_pct_vs_rule min/median/max: $(mmm <<< "$v")"
 	done
 } | tee -a "$W/summary.txt"
