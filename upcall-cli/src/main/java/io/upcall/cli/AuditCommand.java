@@ -178,9 +178,8 @@ final class AuditCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                    StandardCharsets.UTF_8))) {
-                AuditLog.read(reader, AuditOptions.defaults().withKeys(Set.copyOf(keys)), e -> {
+            try (java.io.InputStream log = in) { // read as bytes: no string per line (BENCHMARKS.md, audit parsing)
+                AuditLog.read(log, AuditOptions.defaults().withKeys(Set.copyOf(keys)), e -> {
                     try {
                         output.onEvent(e, false);
                     } catch (IOException x) {
