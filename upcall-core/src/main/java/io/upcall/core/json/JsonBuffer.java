@@ -180,6 +180,28 @@ public final class JsonBuffer {
         return this;
     }
 
+    /**
+     * {@link #anyField(String, String)} for a value known to be printable ASCII without {@code "} or {@code \\} (a
+     * checked promise of its maker, e.g. an audit record field's {@code printable}): copied whole, not char by char.
+     */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): an array copy for such a (Latin-1) string
+    public JsonBuffer anyPrintableField(String name, String printable) {
+        int n = printable.length();
+        ensure(name.length() + n + 6); // the plain case fits without growing
+        if (!first) {
+            bytes[size++] = ',';
+        }
+        first = false;
+        string(name);
+        ensure(n + 3); // an escaped name may have used the room
+        bytes[size++] = ':';
+        bytes[size++] = '"';
+        printable.getBytes(0, n, bytes, size);
+        size += n;
+        bytes[size++] = '"';
+        return this;
+    }
+
     /** A count or id that may be unknown (negative): {@code null} then. */
     public JsonBuffer optional(String name, long value) {
         return value >= 0 ? field(name, value) : nullField(name);

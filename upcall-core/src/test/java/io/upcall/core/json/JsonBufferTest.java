@@ -20,4 +20,13 @@ class JsonBufferTest {
             assertThat(text(b)).isEqualTo("{\"a\\\"\\\\\\n\u00e9\u0141\":\"v\\u0001\\u2028\\\"\",\"plain\":\"x\",\"n\":null,\"k\":42}");
         }
     }
+
+    @Test
+    void aPrintableFieldIsCopiedWholeAndItsNameStillEscaped() {
+        for (int capacity = 1; capacity < 30; capacity++) {
+            JsonBuffer b = new JsonBuffer(capacity);
+            b.beginObject().field("k", 1).anyPrintableField("n\"", "a b/c").anyPrintableField("e", "").endObject();
+            assertThat(text(b)).isEqualTo("{\"k\":1,\"n\\\"\":\"a b/c\",\"e\":\"\"}");
+        }
+    }
 }
