@@ -1,0 +1,96 @@
+package io.upcall.core.guard;
+
+import io.upcall.core.event.Event;
+import io.upcall.core.event.EventSink;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A decision thread: takes pending events in order, asks the policy, answers if the watchdog has not, and publishes.
+ * The opener's context for the stream comes after the answer, from a short-lived cache ({@link OpenerCache}); a
+ * policy that needs it reads it fresh before. When the watchdog {@link #retire() retires} it (it stayed stuck too
+ * long), it stops at its next event and a new one takes over.
+ */
+final class Decider implements Runnable {
+    private final Guard guard;
+    private final GuardOptions options;
+    private final Supplier<EventSink> sinks;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    /** When the current decision began ({@link System#nanoTime()}), 0 while waiting for one. */
+    private volatile long busySince;
+    private volatile boolean retired;
+
+    Decider(Guard guard, GuardOptions options, Supplier<EventSink> sinks) {
+        this.guard = guard;
+        this.options = options;
+        this.sinks = sinks;
+    }
+
+    @Override
+    public void run() {
+        EventSink sink = sinks.get();
+        Event[] one = new Event[1];
+        try {
+            while (guard.running() && !retired) {
+                Pending p = guard.decisions.poll(50, TimeUnit.MILLISECONDS);
+                if (p == null || p.isAnswered()) {
+                    continue;
+                }
+                busySince = System.nanoTime() | 1; // never 0
+                try {
+                    one[0] = decide(p);
+                } finally {
+                    busySince = 0;
+                }
+                if (one[0] != null) {
+                    sink.publish(one, 1);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sink.flush();
+            ended.countDown();
+        }
+    }
+
+    /** The event to publish, or null when the watchdog answered first (it published its own). */
+    private AccessEvent decide(Pending p) {
+        AccessRequest request = new AccessRequest(p.operation(), p.path(), p.pid(), guard.openers());
+        Decision d;
+        try {
+            d = guard.policy().decide(request);
+        } catch (RuntimeException e) {
+            d = null;
+        }
+        if (!p.claim()) {
+            return null;
+        }
+        if (d == null) {
+            return guard.answer(p, options.onTimeout(), "error", true, request.openerIfRead());
+        }
+        AccessEvent answered = guard.answer(p, d.verdict(), d.rule(), false, request.openerIfRead());
+        if (answered.process().known()) {
+            guard.contexts.put(answered.process());
+            return answered;
+        }
+        // For the stream only, after the answer: the opener no longer waits on this read.
+        return new AccessEvent(answered.time(), answered.operation(), answered.verdict(), answered.rule(), answered.path(),
+                guard.contexts.get(p.pid()), answered.latencyMicros(), false);
+    }
+
+    /** Nanos since the decision under way began, or -1 when none is. */
+    long busyFor(long now) {
+        long since = busySince;
+        return since == 0 ? -1 : now - since;
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    void awaitEnd(long millis) throws InterruptedException {
+        ended.await(millis, TimeUnit.MILLISECONDS);
+    }
+}
