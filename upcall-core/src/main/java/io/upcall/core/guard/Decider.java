@@ -30,7 +30,6 @@ final class Decider implements Runnable {
     @Override
     public void run() {
         EventSink sink = sinks.get();
-        Event[] one = new Event[1];
         try {
             while (guard.running() && !retired) {
                 Pending p = guard.decisions.poll(50, TimeUnit.MILLISECONDS);
@@ -38,13 +37,14 @@ final class Decider implements Runnable {
                     continue;
                 }
                 busySince = System.nanoTime() | 1; // never 0
+                AccessEvent e;
                 try {
-                    one[0] = decide(p);
+                    e = decide(p);
                 } finally {
                     busySince = 0;
                 }
-                if (one[0] != null) {
-                    sink.publish(one, 1);
+                if (e != null) {
+                    sink.publish(new Event[] {e}, 1); // a new array: the stream keeps it until delivery
                 }
             }
         } catch (InterruptedException e) {

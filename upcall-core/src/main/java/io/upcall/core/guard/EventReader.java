@@ -29,7 +29,6 @@ final class EventReader implements Runnable {
     private final GuardOptions options;
     private final int selfPid;
     private final Supplier<EventSink> sinks;
-    private final Event[] one = new Event[1];
 
     EventReader(Guard guard, Fanotify group, GuardOptions options, int selfPid, Supplier<EventSink> sinks) {
         this.guard = guard;
@@ -106,8 +105,8 @@ final class EventReader implements Runnable {
         }
     }
 
-    private void publish(EventSink sink, Event event) {
-        one[0] = event;
-        sink.publish(one, 1);
+    /** A new array each time: the stream keeps the array it is given until the event is delivered. */
+    private static void publish(EventSink sink, Event event) {
+        sink.publish(new Event[] {event}, 1);
     }
 }

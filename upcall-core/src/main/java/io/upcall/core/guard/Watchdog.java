@@ -19,7 +19,6 @@ final class Watchdog implements Runnable {
     private final Supplier<EventSink> sinks;
     private final long tick;
     private volatile boolean stopping;
-    private final Event[] one = new Event[1];
 
     Watchdog(Guard guard, GuardOptions options, Supplier<EventSink> sinks) {
         this.guard = guard;
@@ -75,8 +74,8 @@ final class Watchdog implements Runnable {
         }
     }
 
-    private void publish(EventSink sink, Event event) {
-        one[0] = event;
-        sink.publish(one, 1);
+    /** A new array each time: the stream keeps the array it is given until the event is delivered. */
+    private static void publish(EventSink sink, Event event) {
+        sink.publish(new Event[] {event}, 1);
     }
 }
