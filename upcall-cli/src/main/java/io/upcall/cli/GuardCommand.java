@@ -129,7 +129,7 @@ final class GuardCommand implements Callable<Integer> {
      * The rules in command-line order, across the five options: picocli keeps each option's values in order, and the
      * parse result the order in which options were matched.
      */
-    private List<GuardRule> rulesInOrder(CommandLine line) {
+    List<GuardRule> rulesInOrder(CommandLine line) {
         Map<String, Integer> taken = new HashMap<>();
         List<GuardRule> ordered = new ArrayList<>();
         for (ArgSpec arg : line.getParseResult().matchedArgs()) {
