@@ -30,9 +30,16 @@ final class Decider implements Runnable {
     @Override
     public void run() {
         EventSink sink = sinks.get();
+        long collected = System.nanoTime();
         try {
             while (guard.running() && !retired) {
-                Pending p = guard.decisions.poll(50, TimeUnit.MILLISECONDS);
+                long now = System.nanoTime();
+                if (!guard.outbox.isEmpty() && now - collected >= Outbox.COLLECT_NANOS) {
+                    collect(sink);
+                    collected = now;
+                }
+                Pending p = guard.decisions.poll(guard.outbox.isEmpty() ? 50_000_000L : Outbox.COLLECT_NANOS,
+                        TimeUnit.NANOSECONDS);
                 if (p == null || p.isAnswered()) {
                     continue;
                 }
@@ -50,9 +57,23 @@ final class Decider implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            collect(sink);
             sink.flush();
             ended.countDown();
         }
+    }
+
+    /** Publishes, in one batch, what the reading thread answered, each with the opener's context. */
+    private void collect(EventSink sink) {
+        java.util.List<AccessEvent> answered = guard.outbox.drain();
+        if (answered.isEmpty()) {
+            return;
+        }
+        Event[] batch = new Event[answered.size()];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = withContext(answered.get(i));
+        }
+        sink.publish(batch, batch.length);
     }
 
     /** The event to publish, or null when the watchdog answered first (it published its own). */
@@ -70,14 +91,17 @@ final class Decider implements Runnable {
         if (d == null) {
             return guard.answer(p, options.onTimeout(), "error", true, request.openerIfRead());
         }
-        AccessEvent answered = guard.answer(p, d.verdict(), d.rule(), false, request.openerIfRead());
+        return withContext(guard.answer(p, d.verdict(), d.rule(), false, request.openerIfRead()));
+    }
+
+    /** The event with the opener's context, for the stream only, after the answer: the opener no longer waits on it. */
+    private AccessEvent withContext(AccessEvent answered) {
         if (answered.process().known()) {
             guard.contexts.put(answered.process());
             return answered;
         }
-        // For the stream only, after the answer: the opener no longer waits on this read.
         return new AccessEvent(answered.time(), answered.operation(), answered.verdict(), answered.rule(), answered.path(),
-                guard.contexts.get(p.pid()), answered.latencyMicros(), false);
+                guard.contexts.get(answered.process().pid()), answered.latencyMicros(), answered.timedOut());
     }
 
     /** Nanos since the decision under way began, or -1 when none is. */

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * The guard's reading thread: reads events, answers this process's own at once, names each file (readlink of its fd
- * in {@code /proc/self/fd}, which opens nothing), and queues the rest for the decision thread and the watchdog. It
- * never waits on anything but the fanotify fd, so no decision, output or {@code /proc} read can hold it up.
+ * in {@code /proc/self/fd}, which opens nothing), and queues the rest for the decision thread and the watchdog, or,
+ * when the policy cannot block, decides and answers them itself. It never waits on anything but the fanotify fd, so
+ * no output or {@code /proc} read can hold it up.
  */
 final class EventReader implements Runnable {
     /** Room for 2,730 permission events (24 bytes each) per read. */
@@ -29,6 +30,7 @@ final class EventReader implements Runnable {
     private final GuardOptions options;
     private final int selfPid;
     private final Supplier<EventSink> sinks;
+    private final boolean inline;
 
     EventReader(Guard guard, Fanotify group, GuardOptions options, int selfPid, Supplier<EventSink> sinks) {
         this.guard = guard;
@@ -36,6 +38,7 @@ final class EventReader implements Runnable {
         this.options = options;
         this.selfPid = selfPid;
         this.sinks = sinks;
+        this.inline = !guard.policy().mayBlock();
     }
 
     @Override
@@ -98,10 +101,30 @@ final class EventReader implements Runnable {
         }
         Operation op = (e.mask() & io.upcall.protocol.fanotify.Fanotify.FAN_OPEN_EXEC_PERM) != 0 ? Operation.EXEC : Operation.OPEN;
         Pending p = new Pending(e.fd(), e.pid(), op, Fanotify.eventPath(e.fd()), now, answerBy);
+        if (inline) {
+            decideHere(p, sink);
+            return;
+        }
         guard.byDeadline.add(p);
         if (!guard.decisions.offer(p) && p.claim()) {
             // The decision thread is that far behind: answer now rather than make the opener wait for it.
             publish(sink, guard.answer(p, options.onTimeout(), "overload", true, null));
+        }
+    }
+
+    /** A policy that cannot block, asked here: no other thread to wake before the opener is answered. */
+    private void decideHere(Pending p, EventSink sink) {
+        Decision d;
+        try {
+            d = guard.policy().decide(new AccessRequest(p.operation(), p.path(), p.pid(), guard.openers()));
+        } catch (RuntimeException ex) {
+            d = null;
+        }
+        p.claim();
+        AccessEvent answered = d == null ? guard.answer(p, options.onTimeout(), "error", true, null)
+                : guard.answer(p, d.verdict(), d.rule(), false, null);
+        if (!guard.outbox.offer(answered)) {
+            publish(sink, answered); // the decision thread is behind: into the stream without the opener's context
         }
     }
 

@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  * <li>one thread reads events and answers at once those of this process (the JVM must never wait on itself); it
  *     opens no file, and names the file by {@code readlink} of the event's fd in {@code /proc/self/fd};</li>
  * <li>a decision thread asks the policy, answers, and publishes; publishing never blocks (a full stream queue drops
- *     and reports {@code loss});</li>
+ *     and reports {@code loss}). A policy that cannot block ({@link GuardPolicy#mayBlock()} false: rules on paths
+ *     only) is asked on the reading thread instead, which answers at once and leaves the decision thread only the
+ *     opener's context to add for the stream, in batches ({@link Outbox});</li>
  * <li>a watchdog answers, with {@link GuardOptions#onTimeout()}, every event not answered a little before its
  *     deadline, and starts a fresh decision thread when one stays stuck;</li>
  * <li>when the decision queue is full the reading thread answers with the on-timeout verdict itself;</li>
@@ -58,6 +60,8 @@ public final class Guard implements Producer {
     private final IntFunction<Opener> openers;
     private final int selfPid = NetlinkSocket.getpid();
     final ArrayBlockingQueue<Pending> decisions = new ArrayBlockingQueue<>(DECISION_QUEUE);
+    /** Answered on the reading thread, waiting for the opener's context. */
+    final Outbox outbox = new Outbox();
     /** Every pending event, in the order read, which is the order of their deadlines (one deadline for all). */
     final ConcurrentLinkedQueue<Pending> byDeadline = new ConcurrentLinkedQueue<>();
     final OpenerCache contexts;

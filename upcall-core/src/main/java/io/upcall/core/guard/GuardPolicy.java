@@ -13,4 +13,14 @@ package io.upcall.core.guard;
 public interface GuardPolicy {
 
     Decision decide(AccessRequest request);
+
+    /**
+     * Whether {@link #decide} may block (it reads {@code /proc/PID} or anything else outside memory). A policy that
+     * says false is asked on the guard's reading thread, the moment the event is read, which spares the opener a
+     * wake-up of another thread; it must then be quick as well as non-blocking, because the watchdog can answer only
+     * events that were read. The default, true, is the safe answer.
+     */
+    default boolean mayBlock() {
+        return true;
+    }
 }

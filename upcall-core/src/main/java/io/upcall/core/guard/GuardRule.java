@@ -1,15 +1,13 @@
 package io.upcall.core.guard;
 
-import io.upcall.core.hotplug.Glob;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One rule: a verdict for the accesses it matches. Every condition given must hold; one left out (null) matches
- * anything. The path and executable globs are {@link Glob}s: {@code *} crosses {@code /}, so {@code *}{@code /evil}
- * matches a file named {@code evil} in any directory. A uid or executable condition never matches an opener whose
+ * anything. The path and executable globs are shell wildcards matched without backtracking ({@code PathGlob}): {@code *}
+ * crosses {@code /}, so {@code *}{@code /evil} matches a file named {@code evil} in any directory. A uid or executable condition never matches an opener whose
  * {@code /proc/PID} could not be read.
  *
  * @param verdict    what the rule answers
@@ -29,10 +27,10 @@ public record GuardRule(Verdict verdict, Set<Operation> operations, String path,
         operations = Set.copyOf(operations);
         Objects.requireNonNull(label);
         if (path != null) {
-            Glob.compile(path);
+            PathGlob.compile(path);
         }
         if (exe != null) {
-            Glob.compile(exe);
+            PathGlob.compile(exe);
         }
     }
 
@@ -92,18 +90,23 @@ public record GuardRule(Verdict verdict, Set<Operation> operations, String path,
         return new GuardRule(verdict, ops, path, uid, exe, String.join(" ", words));
     }
 
+    /** True when matching may read {@code /proc/PID} (a uid or executable condition), which can block. */
+    boolean readsOpener() {
+        return uid != null || exe != null;
+    }
+
     /** The rule compiled for matching. */
     Matcher matcher() {
-        return new Matcher(this, path == null ? null : Glob.compile(path), exe == null ? null : Glob.compile(exe));
+        return new Matcher(this, path == null ? null : PathGlob.compile(path), exe == null ? null : PathGlob.compile(exe));
     }
 
     /** A rule with its globs compiled. */
-    record Matcher(GuardRule rule, Pattern path, Pattern exe) {
+    record Matcher(GuardRule rule, PathGlob path, PathGlob exe) {
         boolean matches(AccessRequest request) {
             if (!rule.operations().contains(request.operation())) {
                 return false;
             }
-            if (path != null && (request.path() == null || !path.matcher(request.path()).matches())) {
+            if (path != null && (request.path() == null || !path.matches(request.path()))) {
                 return false;
             }
             if (rule.uid() == null && exe == null) {
@@ -116,7 +119,7 @@ public record GuardRule(Verdict verdict, Set<Operation> operations, String path,
             if (rule.uid() != null && o.uid() != rule.uid()) {
                 return false;
             }
-            return exe == null || o.exe() != null && exe.matcher(o.exe()).matches();
+            return exe == null || o.exe() != null && exe.matches(o.exe());
         }
     }
 }

@@ -7,13 +7,13 @@ import java.util.regex.PatternSyntaxException;
  * Shell-style wildcards, as udev's rules and {@code fnmatch(3)} without flags read them: {@code *} any
  * characters ({@code /} included), {@code ?} one character, {@code [abc]}, {@code [a-z]}, {@code [!a]} or
  * {@code [^a]} one of (or none of) a set, {@code \} takes the next character literally. The whole value
- * must match. Compiled once into a {@link Pattern}. Public for the guard's path and executable globs.
+ * must match. Compiled once into a {@link Pattern}.
  */
-public final class Glob {
+final class Glob {
     private Glob() {}
 
     /** @throws IllegalArgumentException naming the fault, for a glob that is not well formed */
-    public static Pattern compile(String glob) {
+    static Pattern compile(String glob) {
         StringBuilder regex = new StringBuilder(glob.length() + 8);
         int i = 0;
         while (i < glob.length()) {

@@ -32,6 +32,9 @@ class GuardRulesTest {
         assertThat(rules.decide(request(Operation.OPEN, "/tmp/x/evil", ALICE, reads)))
                 .isEqualTo(new Decision(Verdict.ALLOW, "default"));
         assertThat(reads).as("path rules never read /proc").hasValue(0);
+        assertThat(rules.mayBlock()).as("so they are asked on the reading thread").isFalse();
+        assertThat(GuardRules.of(List.of(GuardRule.parse("deny exec uid=1")), Verdict.ALLOW).mayBlock()).isTrue();
+        assertThat(((GuardPolicy) request -> null).mayBlock()).as("a policy that does not say").isTrue();
     }
 
     @Test
