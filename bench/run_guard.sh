@@ -66,6 +66,7 @@ for ((i = 1; i <= R; i++)); do
 		g=$(bench "$N")
 		sleep 1
 		kill -TERM "$LP"; wait "$LP"; LP=""
+		[ -s "$W/guard.err" ] && sed 's/^/  guard stderr: /' "$W/guard.err"
 		lines=$(grep -c '"source":"access"' "$W/guard.jsonl")
 		loss=$(grep -c '"type":"loss"' "$W/guard.jsonl")
 		timeouts=$(grep -c '"timed_out":true' "$W/guard.jsonl")
