@@ -12,6 +12,7 @@ import static io.upcall.protocol.fanotify.Fanotify.FAN_OPEN_EXEC_PERM;
 import static io.upcall.protocol.fanotify.Fanotify.FAN_OPEN_PERM;
 import static io.upcall.protocol.fanotify.Fanotify.FAN_UNLIMITED_QUEUE;
 
+import io.upcall.core.event.Event;
 import io.upcall.core.event.EventSink;
 import io.upcall.core.event.Producer;
 import io.upcall.linux.Fanotify;
@@ -20,6 +21,7 @@ import io.upcall.linux.NetlinkSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -209,9 +211,18 @@ public final class Guard implements Producer {
         Decider d = decider;
         if (d != null) {
             d.retire();
-            d.awaitEnd(1_000); // a decider stuck in its policy is a daemon: its late claim fails, it answers nothing
+            // A decider stuck in its policy is a daemon: its late claim fails and it answers nothing. One that is
+            // only slow (a starved CPU) gets longer: it still has answered events to put into the stream.
+            d.awaitEnd(d.busyFor(System.nanoTime()) >= 0 ? 1_000 : 5_000);
         }
         group.close();
+        // Whatever no decider collected goes out now, without the opener's context, rather than die with the JVM.
+        List<AccessEvent> left = outbox.drain();
+        if (!left.isEmpty()) {
+            EventSink sink = sinks.get();
+            sink.publish(left.toArray(Event[]::new), left.size());
+            sink.flush();
+        }
     }
 
     /** This process's own accesses, answered at once without a decision (not in the stream). */
