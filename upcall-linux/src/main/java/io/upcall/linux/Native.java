@@ -52,6 +52,9 @@ final class Native {
     /** {@code int fanotify_mark(int fd, unsigned int flags, uint64_t mask, int dirfd, const char *pathname)}. */
     private static final MethodHandle FANOTIFY_MARK =
             errnoHandle("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+    /** {@code int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param)}. */
+    private static final MethodHandle SCHED_SETSCHEDULER =
+            errnoHandle("sched_setscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     /** glibc 2.36+ wrappers; the kernel has had both since 5.3 (pidfd_open) and 5.1 (pidfd_send_signal). */
     private static final MethodHandle PIDFD_OPEN = errnoHandle("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PIDFD_SEND_SIGNAL =
@@ -210,6 +213,14 @@ final class Native {
     static int fanotifyMark(MemorySegment errno, int fd, int flags, long mask, int dirfd, MemorySegment path) {
         try {
             return (int) FANOTIFY_MARK.invokeExact(errno, fd, flags, mask, dirfd, path);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int schedSetscheduler(MemorySegment errno, int pid, int policy, MemorySegment param) {
+        try {
+            return (int) SCHED_SETSCHEDULER.invokeExact(errno, pid, policy, param);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -47,6 +47,8 @@ final class Decider implements Runnable {
                 AccessEvent e;
                 try {
                     e = decide(p);
+                } catch (RuntimeException bug) {
+                    e = null; // the watchdog answers it; the thread goes on with the next
                 } finally {
                     busySince = 0;
                 }

@@ -57,7 +57,12 @@ final class EventReader implements Runnable {
                 long offset = 0;
                 int len;
                 while ((len = FanotifyDecoder.eventLength(buf, offset, n)) > 0) {
-                    handle(FanotifyDecoder.decode(buf, offset, n), now, now + deadline - slack, sink);
+                    DecodeResult<FanotifyEvent> event = FanotifyDecoder.decode(buf, offset, n);
+                    try {
+                        handle(event, now, now + deadline - slack, sink);
+                    } catch (RuntimeException e) {
+                        rescue(event, e, sink);
+                    }
                     offset += len;
                 }
                 if (offset < n) {
@@ -68,12 +73,30 @@ final class EventReader implements Runnable {
                             (n - offset) + " bytes after the last whole event"));
                 }
             }
-        } catch (LinuxException e) {
-            publish(sink, new LossEvent(Instant.now(), Guard.CHANNEL, LossEvent.UNKNOWN,
-                    "the guard stopped reading: " + e.getMessage() + "; the kernel allows what is pending when it exits"));
+        } catch (LinuxException | RuntimeException | Error e) {
+            // Nobody reads any more: openers would wait until this process exits. Close the group now, so that the
+            // kernel allows what waits and asks nothing more: a broken guard fails open, never hangs the host.
+            guard.abandon();
+            publish(sink, new LossEvent(Instant.now(), Guard.CHANNEL, LossEvent.UNKNOWN, "the guard stopped reading ("
+                    + e + "): it released its marks, and the kernel allowed what was waiting; nothing is guarded now"));
         } finally {
             sink.flush();
         }
+    }
+
+    /**
+     * A bug met one event: answer it with the on-timeout verdict if it waits (no one else knows of it), close its
+     * fd, and say so; the next event is read as usual.
+     */
+    private void rescue(DecodeResult<FanotifyEvent> result, RuntimeException e, EventSink sink) {
+        if (result instanceof DecodeResult.Decoded<FanotifyEvent>(FanotifyEvent event) && event.hasFd()) {
+            if (event.isPermission()) {
+                guard.answerUnqueued(event.fd(), options.onTimeout());
+            }
+            Fanotify.closeEventFd(event.fd());
+        }
+        publish(sink, new LossEvent(Instant.now(), Guard.CHANNEL, 1, "an event the guard failed on (" + e
+                + ") was answered with the on-timeout verdict"));
     }
 
     private void handle(DecodeResult<FanotifyEvent> result, long now, long answerBy, EventSink sink) {

@@ -184,6 +184,22 @@ public final class Guard implements Producer {
                 latency, timedOut);
     }
 
+    /** Answers an event that no {@link Pending} stands for (the reading thread failed on it). */
+    void answerUnqueued(int fd, Verdict verdict) {
+        if (group.respond(fd, verdict == Verdict.ALLOW ? FAN_ALLOW : FAN_DENY) != 0) {
+            answerFailures.incrementAndGet();
+        }
+    }
+
+    /**
+     * The reading thread cannot go on: closes the group at once, so that the kernel allows whatever waits and
+     * removes the marks. Answers the other threads still write then fail with EBADF, harmlessly.
+     */
+    void abandon() {
+        running = false;
+        group.close();
+    }
+
     /** Answers this process's own event at once, allowing it: the JVM must never wait for itself. */
     void answerSelf(int fd) {
         selfAnswered.incrementAndGet(); // first: once answered, the opener may look at the count
@@ -223,6 +239,11 @@ public final class Guard implements Producer {
             sink.publish(left.toArray(Event[]::new), left.size());
             sink.flush();
         }
+    }
+
+    /** Whether the watchdog runs at real-time priority (false when refused, or before it started). */
+    public boolean watchdogRealtime() {
+        return watchdog != null && watchdog.realtime();
     }
 
     /** This process's own accesses, answered at once without a decision (not in the stream). */

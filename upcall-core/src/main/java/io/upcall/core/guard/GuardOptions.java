@@ -50,10 +50,10 @@ public record GuardOptions(List<Path> paths, boolean mount, Duration deadline, V
     }
 
     /**
-     * When the watchdog answers: this much before the deadline, so that its own wake-up and the write fit. A fifth of
-     * the deadline, at most 20 ms.
+     * When the watchdog answers: this much before the deadline, so that its own wake-up and the write fit. A quarter
+     * of the deadline, at most 50 ms.
      */
     long slackNanos() {
-        return Math.min(deadline.toNanos() / 5, Duration.ofMillis(20).toNanos());
+        return Math.min(deadline.toNanos() / 4, Duration.ofMillis(50).toNanos());
     }
 }
