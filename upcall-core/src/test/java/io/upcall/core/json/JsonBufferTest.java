@@ -6,8 +6,44 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Times as RFC 3339 through the buffer's date-prefix cache: every second written as {@link Instant#toString} says. */
+/**
+ * Times as RFC 3339 through the buffer's date-prefix cache, every second as {@link Instant#toString} says; numbers as
+ * {@link Long#toString} writes them; pre-encoded keys as their names.
+ */
 class JsonBufferTest {
+
+    @Test
+    void numbersAsLongToString() {
+        java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, 9L, 10L, 99L, 100L, 101L,
+                (long) Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, 4_294_967_295L, 999_999_999_999_999_999L,
+                1_000_000_000_000_000_000L, Long.MAX_VALUE, -1L, -10L, (long) Integer.MIN_VALUE, Long.MIN_VALUE + 1, Long.MIN_VALUE));
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) {
+            values.addAll(java.util.List.of(p - 1, p, p + 1, -p));
+        }
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 1000; i++) {
+            values.add(random.nextLong() >> random.nextInt(64));
+        }
+        for (long v : values) {
+            JsonBuffer out = new JsonBuffer(1);
+            out.beginObject().field("n", v).field(new JsonBuffer.Key("k"), v).endObject();
+            assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":" + v + ",\"k\":" + v + "}");
+        }
+    }
+
+    @Test
+    void keysWriteLikeNames() {
+        JsonBuffer.Key a = new JsonBuffer.Key("user_cpu_us");
+        JsonBuffer out = new JsonBuffer(1);
+        out.beginObject().field(a, 7).nullField(a).beginObject(a).field(a, 1).endObject().endObject();
+        assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"user_cpu_us\":7,\"user_cpu_us\":null,\"user_cpu_us\":{\"user_cpu_us\":1}}");
+    }
+
+    @Test
+    void aKeyThatWouldNeedEscapingIsRefused() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new JsonBuffer.Key("a\"b"));
+    }
 
     private static String times(Instant... times) {
         JsonBuffer out = new JsonBuffer(16);
