@@ -29,12 +29,14 @@
 #   -o    copy runs.txt / summary.txt there
 #   -K    keep the work folder (Upcall's JSON output) instead of deleting it
 # Needs root, gcc, python3, JDK 25 (the jar is built when missing).
-# Env: BENCH_SRC (forkstorm's source, default /work/shared/bench), BENCH_BIN (default /tmp/bench-bin).
+# Env: BENCH_SRC (forkstorm's source, default /work/shared/bench), BENCH_BIN (default /tmp/bench-bin),
+#      UPCALL_BIN (another build's bin/upcall, e.g. an older commit's, to compare; default this tree's).
 set -uo pipefail
 
 # shellcheck source=bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 COUNT_ACCT=$ROOT/bench/count_acct.py
+UPCALL=${UPCALL_BIN:-$UPCALL}
 
 R=3 RATES="1000 3000 0" SINKS="file null" K=4 T=8 B=$((8 << 20)) V="" X="" OUT="" KEEP=0
 while getopts "R:r:s:k:t:b:V:x:o:K" o; do
@@ -53,7 +55,7 @@ command -v python3 > /dev/null || { echo "run_acct.sh: needs python3" >&2; exit 
 if [ ! -x "$BENCH_BIN/taskstats_count" ] || [ "$ROOT/bench/taskstats_count.c" -nt "$BENCH_BIN/taskstats_count" ]; then
 	mkdir -p "$BENCH_BIN" && cc -O2 -Wall -Wextra -o "$BENCH_BIN/taskstats_count" "$ROOT/bench/taskstats_count.c" || exit 1
 fi
-build_jar
+[ -n "${UPCALL_BIN:-}" ] || build_jar
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/run_acct.XXXXXX")
 FS="" UP="" TC=""
@@ -180,7 +182,7 @@ one_run() { # one_run RATE SINK RUN
 : > "$W/runs.txt"
 {
 	echo "run_acct.sh: rates='$RATES' sinks='$SINKS' runs=$R workers=$K storm_secs<=$T c_rcvbuf=$B c_args='$X' upcall_args='--json $V'"
-	echo "host: $(nproc) CPUs, $(uname -r), $("$UPCALL" --version 2> /dev/null | head -1)"
+	echo "host: $(nproc) CPUs, $(uname -r), $("$UPCALL" --version 2> /dev/null | head -1) ($UPCALL)"
 	load_note
 } | tee "$W/summary.txt"
 for ((r = 1; r <= R; r++)); do
