@@ -22,6 +22,19 @@ import java.time.Instant;
 public record AcctEvent(Instant time, String type, TaskStats stats, int threads) implements Event {
     public static final String EXIT = "exit";
     public static final String THREAD_EXIT = "thread_exit";
+    // Field names encoded once: some 70 are written for every record.
+    private static final JsonBuffer.Key K_PID = new JsonBuffer.Key("pid");
+    private static final JsonBuffer.Key K_TGID = new JsonBuffer.Key("tgid");
+    private static final JsonBuffer.Key K_PPID = new JsonBuffer.Key("ppid");
+    private static final JsonBuffer.Key K_UID = new JsonBuffer.Key("uid");
+    private static final JsonBuffer.Key K_GID = new JsonBuffer.Key("gid");
+    private static final JsonBuffer.Key K_EXIT_STATUS = new JsonBuffer.Key("exit_status");
+    private static final JsonBuffer.Key K_FLAGS = new JsonBuffer.Key("flags");
+    private static final JsonBuffer.Key K_NICE = new JsonBuffer.Key("nice");
+    private static final JsonBuffer.Key K_ELAPSED_US = new JsonBuffer.Key("elapsed_us");
+    private static final JsonBuffer.Key K_GROUP_ELAPSED_US = new JsonBuffer.Key("group_elapsed_us");
+    private static final JsonBuffer.Key K_EXE_DEV = new JsonBuffer.Key("exe_dev");
+    private static final JsonBuffer.Key K_EXE_INODE = new JsonBuffer.Key("exe_inode");
 
     @Override
     public String source() {
@@ -55,35 +68,35 @@ public record AcctEvent(Instant time, String type, TaskStats stats, int threads)
 
     @Override
     public void writeJsonFields(JsonBuffer out) {
-        number(out, "pid", AC_PID);
-        number(out, "tgid", AC_TGID);
-        number(out, "ppid", AC_PPID);
+        number(out, K_PID, AC_PID);
+        number(out, K_TGID, AC_TGID);
+        number(out, K_PPID, AC_PPID);
         out.field("comm", stats.comm());
-        number(out, "uid", AC_UID);
-        number(out, "gid", AC_GID);
+        number(out, K_UID, AC_UID);
+        number(out, K_GID, AC_GID);
         out.field("threads", threads);
-        number(out, "exit_status", AC_EXITCODE);
+        number(out, K_EXIT_STATUS, AC_EXITCODE);
         out.optional("exit_code", exitCode()).field("exit_signal", exitSignal());
-        number(out, "flags", AC_FLAG);
-        number(out, "nice", AC_NICE);
+        number(out, K_FLAGS, AC_FLAG);
+        number(out, K_NICE, AC_NICE);
         long begin = stats.beginTimeSeconds();
         if (begin >= 0) {
             out.field("start_time", Instant.ofEpochSecond(begin));
         } else {
             out.nullField("start_time");
         }
-        number(out, "elapsed_us", AC_ETIME);
-        number(out, "group_elapsed_us", AC_TGETIME);
+        number(out, K_ELAPSED_US, AC_ETIME);
+        number(out, K_GROUP_ELAPSED_US, AC_TGETIME);
         AcctFigures.counters(out, stats);
-        number(out, "exe_dev", AC_EXE_DEV);
-        number(out, "exe_inode", AC_EXE_INODE);
+        number(out, K_EXE_DEV, AC_EXE_DEV);
+        number(out, K_EXE_INODE, AC_EXE_INODE);
         out.field("version", stats.version());
         AcctFigures.delays(out, stats);
     }
 
     /**
      * The field, or null when this record's version does not carry it. */
-    private void number(JsonBuffer out, String name, TaskstatsField field) {
+    private void number(JsonBuffer out, JsonBuffer.Key name, TaskstatsField field) {
         AcctFigures.number(out, stats, name, field);
     }
 
