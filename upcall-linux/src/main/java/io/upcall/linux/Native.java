@@ -52,8 +52,13 @@ final class Native {
     private static final MethodHandle OPEN_BY_HANDLE_AT =
             errnoHandle("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle FSTATFS = errnoHandle("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle WRITE = errnoHandle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle READLINK =
             errnoHandle("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FANOTIFY_INIT = errnoHandle("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    /** {@code int fanotify_mark(int fd, unsigned int flags, uint64_t mask, int dirfd, const char *pathname)}. */
+    private static final MethodHandle FANOTIFY_MARK =
+            errnoHandle("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
     /** glibc 2.36+ wrappers; the kernel has had both since 5.3 (pidfd_open) and 5.1 (pidfd_send_signal). */
     private static final MethodHandle PIDFD_OPEN = errnoHandle("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PIDFD_SEND_SIGNAL =
@@ -218,9 +223,33 @@ final class Native {
         }
     }
 
+    static long write(MemorySegment errno, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) WRITE.invokeExact(errno, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     static long readlink(MemorySegment errno, MemorySegment path, MemorySegment buf, long size) {
         try {
             return (long) READLINK.invokeExact(errno, path, buf, size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int fanotifyInit(MemorySegment errno, int flags, int eventFFlags) {
+        try {
+            return (int) FANOTIFY_INIT.invokeExact(errno, flags, eventFFlags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int fanotifyMark(MemorySegment errno, int fd, int flags, long mask, int dirfd, MemorySegment path) {
+        try {
+            return (int) FANOTIFY_MARK.invokeExact(errno, fd, flags, mask, dirfd, path);
         } catch (Throwable t) {
             throw rethrow(t);
         }

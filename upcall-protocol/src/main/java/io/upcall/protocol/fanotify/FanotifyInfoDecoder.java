@@ -14,8 +14,7 @@ import java.util.List;
  * the event) where decoding gave up.
  */
 public final class FanotifyInfoDecoder {
-    /** {@code sizeof(struct fanotify_event_info_header)}. */
-    public static final int INFO_HEADER_SIZE = 4;
+    private static final int INFO_HEADER_SIZE = Fanotify.FAN_EVENT_INFO_HEADER_LEN;
     /** Header and {@code __kernel_fsid_t}: where {@code struct file_handle} starts in a fid record. */
     static final int FID_HANDLE_OFFSET = 12;
     /** {@code handle_bytes} and {@code handle_type}: where {@code f_handle} starts in {@code struct file_handle}. */
@@ -63,22 +62,22 @@ public final class FanotifyInfoDecoder {
     private static DecodeResult<FanotifyInfo> record(MemorySegment event, long at, int type, int len) {
         int offset = (int) at;
         return switch (type) {
-            case FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_FID, FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_DFID ->
+            case Fanotify.FAN_EVENT_INFO_TYPE_FID, Fanotify.FAN_EVENT_INFO_TYPE_DFID ->
                     fid(event, at, type, len, false);
-            case FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_DFID_NAME, FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_OLD_DFID_NAME,
-                    FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_NEW_DFID_NAME -> fid(event, at, type, len, true);
-            case FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_PIDFD -> len < 8
+            case Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME, Fanotify.FAN_EVENT_INFO_TYPE_OLD_DFID_NAME,
+                    Fanotify.FAN_EVENT_INFO_TYPE_NEW_DFID_NAME -> fid(event, at, type, len, true);
+            case Fanotify.FAN_EVENT_INFO_TYPE_PIDFD -> len < 8
                     ? DecodeResult.malformed("short_pidfd_record", at, "a pidfd record needs 8 bytes, has " + len)
                     : DecodeResult.decoded(new FanotifyInfo.Pidfd(type, offset, event.get(ValueLayout.JAVA_INT_UNALIGNED, at + 4)));
-            case FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_ERROR -> len < 12
+            case Fanotify.FAN_EVENT_INFO_TYPE_ERROR -> len < 12
                     ? DecodeResult.malformed("short_error_record", at, "an error record needs 12 bytes, has " + len)
                     : DecodeResult.decoded(new FanotifyInfo.Error(type, offset, event.get(ValueLayout.JAVA_INT_UNALIGNED, at + 4),
                             Integer.toUnsignedLong(event.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8))));
-            case FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_RANGE -> len < 24
+            case Fanotify.FAN_EVENT_INFO_TYPE_RANGE -> len < 24
                     ? DecodeResult.malformed("short_range_record", at, "a range record needs 24 bytes, has " + len)
                     : DecodeResult.decoded(new FanotifyInfo.Range(type, offset, event.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 8),
                             event.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16)));
-            case FanotifyInfoTypes.FAN_EVENT_INFO_TYPE_MNT -> len < 12
+            case Fanotify.FAN_EVENT_INFO_TYPE_MNT -> len < 12
                     ? DecodeResult.malformed("short_mnt_record", at, "a mount record needs 12 bytes, has " + len)
                     : DecodeResult.decoded(new FanotifyInfo.Mount(type, offset, event.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 4)));
             default -> DecodeResult.decoded(new FanotifyInfo.Unknown(type, offset, len));
