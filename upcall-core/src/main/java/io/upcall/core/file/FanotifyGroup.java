@@ -70,6 +70,7 @@ final class FanotifyGroup {
                     extra |= Fanotify.FAN_EVENT_ON_CHILD;
                 } else {
                     here.removeAll(DIRENT); // a file has no entries
+                    extra = 0; // and FAN_ONDIR on a file's mark is refused (ENOTDIR)
                 }
             }
             if (!here.isEmpty()) {
