@@ -99,6 +99,6 @@ final class FilesCommand implements Callable<Integer> {
                 kinds.add(FileEventType.named(e));
             }
         }
-        return FileOptions.defaults().withPaths(marked, scope).withEvents(kinds);
+        return FileOptions.of(marked).withPaths(marked, scope).withEvents(kinds);
     }
 }

@@ -29,14 +29,17 @@ public record FileOptions(List<String> paths, FileScope scope, Set<FileEventType
         ChannelOptions.checkReceiveBuffer(receiveBuffer);
     }
 
-    /** No paths, every change ({@link FileEventType#CHANGES}), with process context. */
+    /**
+     * No paths, every kind, with process context: what a replay shows (every kind the recording had asked for) and the
+     * recorder counts.
+     */
     public static FileOptions defaults() {
-        return new FileOptions(List.of(), FileScope.PATH, FileEventType.CHANGES, true, DEFAULT_RECEIVE_BUFFER);
+        return new FileOptions(List.of(), FileScope.PATH, EnumSet.allOf(FileEventType.class), true, DEFAULT_RECEIVE_BUFFER);
     }
 
-    /** Watches {@code paths} (inode marks) for every change. */
+    /** Watches {@code paths} (inode marks) for every change ({@link FileEventType#CHANGES}: no opens or reads). */
     public static FileOptions of(List<String> paths) {
-        return defaults().withPaths(paths, FileScope.PATH);
+        return defaults().withPaths(paths, FileScope.PATH).withEvents(FileEventType.CHANGES);
     }
 
     public FileOptions withPaths(List<String> marked, FileScope how) {
