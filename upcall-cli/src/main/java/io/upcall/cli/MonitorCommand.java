@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  upcall monitor",
                 "  upcall monitor --json --duration 10s > events.jsonl",
-                "  upcall monitor --files /etc   also file events in /etc (fanotify joins only when given paths)",
+                "  upcall monitor --files /etc   also file events in /etc",
                 "  sudo upcall monitor --relay   also signal registered processes on forks"})
 final class MonitorCommand implements Callable<Integer> {
     @CommandLine.ParentCommand

@@ -63,10 +63,11 @@ final class RecordCommand implements Callable<Integer> {
                     "--sources: unknown source '" + s + "'; this version records: " + Channels.names())));
         }
         FileOptions fileOptions = files.options(spec.commandLine());
-        if (fileOptions != null && !channels.contains(FileChannel.INSTANCE)) {
+        boolean fileChosen = channels.stream().anyMatch(c -> c.name().equals(FileChannel.NAME));
+        if (fileOptions != null && !fileChosen) {
             channels.add(FileChannel.INSTANCE); // --files means the file channel
         }
-        if (fileOptions == null && channels.contains(FileChannel.INSTANCE)) {
+        if (fileOptions == null && fileChosen) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--sources file needs --files PATH: fanotify "
                     + "reports only what is marked");
         }
