@@ -33,40 +33,35 @@ final class ActorReader {
 
     /** Closes the pidfd of an event left out. */
     void discard(int pidfd) {
-        if (pidfd >= 0) {
-            Pidfd.adopt(pidfd, 0).close();
-        }
+        Pidfd.closeRaw(pidfd);
     }
 
     /** The actor of an event with {@code pid} ({@code metadata.pid}) and {@code pidfd} (or FAN_NOPIDFD/FAN_EPIDFD). */
     FileEvent.Actor read(int pid, int pidfd) {
-        Pidfd fd = pidfd >= 0 ? Pidfd.adopt(pidfd, pid) : null;
         try {
             FileEvent.Actor known = batch.get(pid);
             if (known != null) {
                 return known;
             }
-            FileEvent.Actor actor = describe(pid, fd, pidfd);
+            FileEvent.Actor actor = describe(pid, pidfd);
             if (actor != null) {
                 batch.put(pid, actor);
             }
             return actor;
         } finally {
-            if (fd != null) {
-                fd.close();
-            }
+            Pidfd.closeRaw(pidfd);
         }
     }
 
-    private FileEvent.Actor describe(int pid, Pidfd fd, int pidfd) {
+    private FileEvent.Actor describe(int pid, int pidfd) {
         if (pid <= 0) {
             return null;
         }
-        if (fd == null) {
+        if (pidfd < 0) {
             // FAN_NOPIDFD: the kernel found the process gone when it was read; FAN_EPIDFD: it could not make one.
             return new FileEvent.Actor(pid, -1, -1, -1, null, null, pidfd == Fanotify.FAN_NOPIDFD, -1);
         }
-        Optional<Pidfd.Info> before = fd.info();
+        Optional<Pidfd.Info> before = Pidfd.infoOf(pidfd);
         if (before.isEmpty()) { // a kernel without PIDFD_GET_INFO (before 6.13): /proc alone, as fatrace does
             return fromProc(pid, -1, -1, -1, false);
         }
@@ -75,7 +70,7 @@ final class ActorReader {
             return new FileEvent.Actor(pid, -1, -1, -1, null, null, true, info.exitCode());
         }
         FileEvent.Actor a = fromProc(pid, info.ppid(), info.ruid(), info.euid(), info.exited());
-        Optional<Pidfd.Info> after = fd.info();
+        Optional<Pidfd.Info> after = Pidfd.infoOf(pidfd);
         if (after.isEmpty() || after.get().pid() < 0) { // reaped while /proc was read: what was read may be another's
             return new FileEvent.Actor(pid, info.ppid(), info.ruid(), info.euid(), null, null, true,
                     after.map(Pidfd.Info::exitCode).orElse(-1));
