@@ -21,6 +21,7 @@ module io.upcall.core {
     exports io.upcall.core.hotplug;
     exports io.upcall.core.relay;
     exports io.upcall.core.coldplug;
+    exports io.upcall.core.guard;
 
     uses io.upcall.core.channel.Channel;
 

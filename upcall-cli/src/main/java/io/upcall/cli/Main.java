@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {"Linux kernel notifications as one typed event stream.", ""},
-        subcommands = {MonitorCommand.class, ProcsCommand.class, DevicesCommand.class, AuditCommand.class, AcctCommand.class, FilesCommand.class, JobsCommand.class, RecordCommand.class, ReplayCommand.class, RelayCommand.class,
+        subcommands = {MonitorCommand.class, ProcsCommand.class, DevicesCommand.class, AuditCommand.class, AcctCommand.class, FilesCommand.class, GuardCommand.class, JobsCommand.class, RecordCommand.class, ReplayCommand.class, RelayCommand.class,
                 DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",

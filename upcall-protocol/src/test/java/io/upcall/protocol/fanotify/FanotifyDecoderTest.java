@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
-/** Hand-built reads for the edges of the framing; kernel bytes are covered by the guard's golden test in upcall-core. */
+/** Hand-built reads for the edges of the framing; kernel bytes are in {@link FanotifyDecoderGoldenTest}. */
 class FanotifyDecoderTest {
 
     static ByteBuffer metadata(ByteBuffer b, int eventLen, int vers, int metadataLen, long mask, int fd, int pid) {
