@@ -29,13 +29,13 @@ import picocli.CommandLine.Parameters;
         description = {"Answer every open and exec of files under PATH (fanotify permission events) by rules, and "
                 + "show each answer. Rules are tried in the order given; the first that matches decides, else --default. "
                 + "An opener never waits past --deadline: a late decision gets the --on-timeout verdict. Root only "
-                + "(CAP_SYS_ADMIN); see docs/security.md.", ""},
+                + "(CAP_SYS_ADMIN): see the security notes (docs/security.md).", ""},
         footer = {"", "An exec is asked about twice: as exec, then (if allowed) as open; so --default deny needs "
                 + "--allow-open beside --allow-exec. A directory covers the files directly in it; --mount covers its "
                 + "whole mount.", "", "Examples:",
-                "  sudo upcall guard /opt/drop --deny-exec '*'          nothing dropped there runs",
-                "  sudo upcall guard /srv/secret --deny-open '*' --json  every open refused, as JSON Lines",
-                "  sudo upcall guard /tmp --rule 'deny exec uid=1000'    one user may not run programs from /tmp"})
+                "  sudo upcall guard /opt/drop --deny-exec '*'        nothing there runs",
+                "  sudo upcall guard /srv/secret --deny-open '*' --json    no opens, JSON",
+                "  sudo upcall guard /tmp --rule 'deny exec uid=1000'  not for uid 1000"})
 final class GuardCommand implements Callable<Integer> {
     /** CAP_SYS_ADMIN's bit in {@code CapEff} ({@code <linux/capability.h>}). */
     static final int CAP_SYS_ADMIN = 21;
