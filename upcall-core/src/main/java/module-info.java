@@ -16,6 +16,7 @@ module io.upcall.core {
     exports io.upcall.core.device;
     exports io.upcall.core.audit;
     exports io.upcall.core.acct;
+    exports io.upcall.core.file;
     exports io.upcall.core.capture;
     exports io.upcall.core.hotplug;
     exports io.upcall.core.relay;
@@ -25,5 +26,5 @@ module io.upcall.core {
     uses io.upcall.core.channel.Channel;
 
     provides io.upcall.core.channel.Channel with io.upcall.core.proc.ProcChannel, io.upcall.core.device.DeviceChannel,
-            io.upcall.core.audit.AuditChannel, io.upcall.core.acct.AcctChannel;
+            io.upcall.core.audit.AuditChannel, io.upcall.core.acct.AcctChannel, io.upcall.core.file.FileChannel;
 }

@@ -146,10 +146,15 @@ public final class Upcall implements AutoCloseable {
             return this;
         }
 
-        /** Listens to every registered channel, each with its default options and {@code receiveBuffer} bytes. */
+        /**
+         * Listens to every registered channel that {@linkplain Channel#joinsMonitor() joins by default}, each with its
+         * default options and {@code receiveBuffer} bytes.
+         */
         public Builder allSources(int receiveBuffer) {
             for (Channel<?> c : Channels.all()) {
-                source(c.defaults().withReceiveBuffer(receiveBuffer));
+                if (c.joinsMonitor()) {
+                    source(c.defaults().withReceiveBuffer(receiveBuffer));
+                }
             }
             return this;
         }
@@ -294,8 +299,10 @@ public final class Upcall implements AutoCloseable {
          * Process context is not attached: {@code /proc} describes this machine now, not the capture.
          */
         public CaptureReplay.Summary replay(byte[] capture, BooleanSupplier stop) throws InterruptedException {
-            if (sources.isEmpty()) {
-                allSources(0);
+            if (sources.isEmpty()) { // every channel a capture may hold, those that join only when asked too
+                for (Channel<?> c : Channels.all()) {
+                    source(c.defaults());
+                }
             }
             CaptureReplay replay = new CaptureReplay(capture);
             Pipeline pipeline = pipeline(new StreamContext(false, replay.recorderPid()));

@@ -35,6 +35,7 @@ public final class Errno {
     public static final int EADDRINUSE = 98;
     public static final int ENOBUFS = 105;
     public static final int ECONNREFUSED = 111;
+    public static final int ESTALE = 116;
 
     private static final String[][] TABLE = new String[128][];
 
@@ -69,6 +70,7 @@ public final class Errno {
         name(EADDRINUSE, "EADDRINUSE", "Address already in use");
         name(ENOBUFS, "ENOBUFS", "No buffer space available");
         name(ECONNREFUSED, "ECONNREFUSED", "Connection refused");
+        name(ESTALE, "ESTALE", "Stale file handle");
     }
 
     private Errno() {}

@@ -45,6 +45,13 @@ final class Native {
     private static final MethodHandle ACCEPT4 =
             errnoHandle("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle READ = errnoHandle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** {@code int openat(int dirfd, const char *path, int flags, ...)}: never given a mode here (no O_CREAT). */
+    private static final MethodHandle OPENAT = errnoHandle("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle NAME_TO_HANDLE_AT =
+            errnoHandle("name_to_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN_BY_HANDLE_AT =
+            errnoHandle("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FSTATFS = errnoHandle("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle WRITE = errnoHandle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle READLINK =
             errnoHandle("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
@@ -181,6 +188,39 @@ final class Native {
     static long read(MemorySegment errno, int fd, MemorySegment buf, long count) {
         try {
             return (long) READ.invokeExact(errno, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int openat(MemorySegment errno, int dirfd, MemorySegment path, int flags) {
+        try {
+            return (int) OPENAT.invokeExact(errno, dirfd, path, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int nameToHandleAt(MemorySegment errno, int dirfd, MemorySegment path, MemorySegment handle, MemorySegment mountId,
+            int flags) {
+        try {
+            return (int) NAME_TO_HANDLE_AT.invokeExact(errno, dirfd, path, handle, mountId, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int openByHandleAt(MemorySegment errno, int mountFd, MemorySegment handle, int flags) {
+        try {
+            return (int) OPEN_BY_HANDLE_AT.invokeExact(errno, mountFd, handle, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int fstatfs(MemorySegment errno, int fd, MemorySegment buf) {
+        try {
+            return (int) FSTATFS.invokeExact(errno, fd, buf);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -91,6 +91,10 @@ public final class Fanotify {
     public static final int FAN_EVENT_INFO_TYPE_DFID = 3;
     public static final int FAN_EVENT_INFO_TYPE_PIDFD = 4;
     public static final int FAN_EVENT_INFO_TYPE_ERROR = 5;
+    /** Pre-content events' file range (Linux 6.14+). */
+    public static final int FAN_EVENT_INFO_TYPE_RANGE = 6;
+    /** Mount events' mount id (Linux 6.15+). */
+    public static final int FAN_EVENT_INFO_TYPE_MNT = 7;
     public static final int FAN_EVENT_INFO_TYPE_OLD_DFID_NAME = 10;
     public static final int FAN_EVENT_INFO_TYPE_NEW_DFID_NAME = 12;
 
