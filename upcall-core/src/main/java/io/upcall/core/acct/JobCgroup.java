@@ -26,14 +26,15 @@ public final class JobCgroup implements AutoCloseable {
     private static final int REMOVE_TRIES = 40;
 
     private final Path path;
-    private final boolean created;
+    /** What Upcall made, deepest first: the job's cgroup and any parent that was missing. */
+    private final List<Path> made;
     private final CgroupUsage start;
     private boolean closed;
 
-    private JobCgroup(Path path, boolean created) {
+    private JobCgroup(Path path, List<Path> made) {
         this.path = path;
-        this.created = created;
-        this.start = created ? new CgroupUsage(path.toString(), 0, 0, 0, 0, 0) : usage(path);
+        this.made = List.copyOf(made);
+        this.start = made.isEmpty() ? usage(path) : new CgroupUsage(path.toString(), 0, 0, 0, 0, 0);
     }
 
     /**
@@ -76,9 +77,17 @@ public final class JobCgroup implements AutoCloseable {
      * when it holds no process (and then left in place).
      */
     public static JobCgroup create(Path path) throws IOException {
+        List<Path> made = new ArrayList<>();
         try {
+            for (Path p = path.getParent(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+                made.addFirst(p); // a parent such as upcall.slice: made too, and removed if empty at the end
+            }
+            for (Path p : made) {
+                Files.createDirectory(p);
+            }
             Files.createDirectory(path);
-            return new JobCgroup(path, true);
+            made.add(path);
+            return new JobCgroup(path, made.reversed());
         } catch (FileAlreadyExistsException e) {
             JobCgroup found = existing(path);
             if (found.populated()) {
@@ -87,6 +96,9 @@ public final class JobCgroup implements AutoCloseable {
             }
             return found;
         } catch (IOException e) {
+            for (Path p : made.reversed()) {
+                Files.deleteIfExists(p);
+            }
             throw new IOException("cannot create cgroup " + path + ": " + e.getMessage(), e);
         }
     }
@@ -96,7 +108,7 @@ public final class JobCgroup implements AutoCloseable {
         if (!Files.isRegularFile(path.resolve("cgroup.procs")) || !Files.isRegularFile(path.resolve("cgroup.events"))) {
             throw new IOException(path + " is not a cgroup v2 directory (no cgroup.procs and cgroup.events)");
         }
-        return new JobCgroup(path, false);
+        return new JobCgroup(path, List.of());
     }
 
     public Path path() {
@@ -105,7 +117,7 @@ public final class JobCgroup implements AutoCloseable {
 
     /** Whether Upcall made it (and removes it on {@link #close()}). */
     public boolean created() {
-        return created;
+        return !made.isEmpty();
     }
 
     /**
@@ -195,18 +207,18 @@ public final class JobCgroup implements AutoCloseable {
         return sums;
     }
 
-    /** Removes the cgroup if Upcall made it (once it is empty); an existing one stays. */
+    /** Removes the cgroup if Upcall made it (once it is empty), and the parents it made if no other job uses them. */
     @Override
     public synchronized void close() throws IOException {
-        if (closed || !created) {
+        if (closed || made.isEmpty()) {
             return;
         }
         closed = true;
         for (int i = 0; ; i++) {
             try {
                 Files.deleteIfExists(path);
-                return;
-            } catch (java.nio.file.FileSystemException e) { // EBUSY, or ENOTEMPTY while a child cgroup goes
+                break;
+            } catch (java.nio.file.FileSystemException e) { // EBUSY for a moment after the last task was reaped
                 if (i >= REMOVE_TRIES) {
                     throw new IOException("cannot remove cgroup " + path + " (" + e.getMessage() + "): remove it with rmdir "
                             + "once its processes ended", e);
@@ -217,6 +229,13 @@ public final class JobCgroup implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while removing cgroup " + path, x);
                 }
+            }
+        }
+        for (Path parent : made.subList(1, made.size())) {
+            try {
+                Files.deleteIfExists(parent);
+            } catch (java.nio.file.FileSystemException e) {
+                return; // another job's cgroup is in it now: it stays
             }
         }
     }
