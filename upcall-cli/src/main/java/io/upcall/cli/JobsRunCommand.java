@@ -76,13 +76,16 @@ final class JobsRunCommand implements Callable<Integer> {
         int status;
         try (upcall) {
             Process p;
+            // Taken before the start: a command that ends at once may have its exit record in before p.start() returns,
+            // and a record counts for a member only when it came after the member began.
+            Instant starting = Instant.now();
             try {
                 p = new ProcessBuilder(group == null ? command : group.wrap(command)).inheritIO().start();
             } catch (IOException e) {
                 err.println("upcall: cannot run " + Printable.escape(command.getFirst()) + ": " + Printable.escape(e.getMessage()));
                 return 127;
             }
-            tracker.root((int) p.pid(), Instant.now());
+            tracker.root((int) p.pid(), starting);
             status = p.waitFor();
             // The first process ended; the job goes on while any descendant runs (a detached daemon included).
             JobOutput.awaitEnd(tracker);

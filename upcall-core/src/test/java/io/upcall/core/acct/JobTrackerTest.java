@@ -208,4 +208,12 @@ class JobTrackerTest {
         exit(3, 10, "sh", 0);
         assertThat(job.ended(0)).isFalse();
     }
+
+    @Test
+    void aFirstProcessWhoseRecordCameBeforeItWasNamedCounts() {
+        exit(5, 10, "sh", 0);             // ended at once: its record was in before the starter named it
+        job.root(10, at(0));              // named with the time taken before it was started
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(6)).commands()).containsOnlyKeys("sh");
+    }
 }
