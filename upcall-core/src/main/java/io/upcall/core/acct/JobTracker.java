@@ -40,6 +40,8 @@ public final class JobTracker implements Subscriber {
     private static final int MAX_RESCAN_ROUNDS = 64;
     /** After a loss, how long a member may be gone from {@code /proc} without its record before it is given up. */
     static final long GIVE_UP_NANOS = 2_000_000_000L;
+    /** The least time between two rescans of {@code /proc} after losses. */
+    private static final long RESCAN_NANOS = 100_000_000L;
     private static final java.nio.file.Path PROC = java.nio.file.Path.of("/proc");
 
     /** One member: a pid from its fork on, and its exit record once matched. */
@@ -85,6 +87,9 @@ public final class JobTracker implements Subscriber {
     private int unaccounted;
     private JobCgroup cgroup;
     private long giveUpNanos = GIVE_UP_NANOS;
+    /** A rescan asked for by a loss and not yet done, with the earliest time lost forks may have: or null. */
+    private Instant rescanDue;
+    private long rescannedAt = System.nanoTime() - RESCAN_NANOS;
 
     /**
      * @param name    the job's name in its record (null: the command's first word)
@@ -144,9 +149,24 @@ public final class JobTracker implements Subscriber {
             case LossEvent l -> {
                 losses.merge(l.channel(), Math.max(1, l.count()), Long::sum);
                 lossSeen = true;
-                rescan(lastFork != null ? lastFork : l.time());
+                Instant since = lastFork != null ? lastFork : l.time();
+                rescanDue = rescanDue == null || since.isBefore(rescanDue) ? since : rescanDue;
             }
             default -> { }
+        }
+        rescanIfDue();
+    }
+
+    /**
+     * Rescans after a loss, at most once per {@link #RESCAN_NANOS}: a storm of loss reports (one per CPU's gap) must
+     * not make the dispatch thread read {@code /proc} for each, falling behind and losing more.
+     */
+    private void rescanIfDue() {
+        if (rescanDue != null && root >= 0 && System.nanoTime() - rescannedAt >= RESCAN_NANOS) {
+            Instant since = rescanDue;
+            rescanDue = null;
+            rescannedAt = System.nanoTime();
+            rescan(since);
         }
     }
 
@@ -226,8 +246,8 @@ public final class JobTracker implements Subscriber {
         Member p = live.get(parent);
         boolean fromMember = p != null && (p.record == null || p.record.time().isAfter(time));
         Member reused = live.get(child);
-        if (reused != null && fromMember && reused.adopted
-                && (reused.record == null || !reused.forked.isAfter(time.plusSeconds(1)))) {
+        if (reused != null && fromMember && reused.adopted && (reused.record == null
+                || Math.abs(reused.forked.getEpochSecond() - time.getEpochSecond()) <= 1)) {
             return; // a rescan found it first (running, or by its record): the fork came late, it is no new member
         }
         if (reused != null && !fromMember && parent != selfPid) {
@@ -349,6 +369,10 @@ public final class JobTracker implements Subscriber {
      */
     public synchronized boolean ended(long quietNanos) {
         if (root < 0) {
+            return false;
+        }
+        rescanIfDue();
+        if (rescanDue != null) {
             return false;
         }
         if (cgroup != null) {

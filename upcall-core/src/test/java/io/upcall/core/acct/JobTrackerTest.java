@@ -45,7 +45,7 @@ class JobTrackerTest {
         v[TaskstatsField.AC_TGID.ordinal()] = pid;
         v[TaskstatsField.AC_PPID.ordinal()] = ppid;
         v[TaskstatsField.AC_FLAG.ordinal()] = Taskstats.AGROUP;
-        v[TaskstatsField.AC_BTIME64.ordinal()] = T0.getEpochSecond();
+        v[TaskstatsField.AC_BTIME64.ordinal()] = at(ms).getEpochSecond(); // began shortly before it ended
         v[TaskstatsField.AC_UTIME.ordinal()] = 1000;
         v[TaskstatsField.WRITE_BYTES.ordinal()] = writeBytes;
         job.onEvent(new AcctEvent(at(ms), AcctEvent.EXIT, TaskStats.of(16, comm, v, has), 1), true);
@@ -215,5 +215,27 @@ class JobTrackerTest {
         job.root(10, at(0));              // named with the time taken before it was started
         assertThat(job.ended(0)).isTrue();
         assertThat(job.record(at(6)).commands()).containsOnlyKeys("sh");
+    }
+
+    @Test
+    void aTakenOverMembersPidForkedAgainLaterByTheJobIsANewMember() {
+        job.adopt(10, at(0), List.of(10, 11));
+        exit(100, 11, "old", 0);
+        fork(3000, 10, 11);               // seconds later the pid comes round again, to a child of the job's
+        exit(3100, 11, "new", 0);
+        exit(3200, 10, "sh", 0);
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(3300)).commands()).containsOnlyKeys("sh", "old", "new");
+    }
+
+    @Test
+    void aLossBeforeTheFirstProcessWasNamedIsRescannedOnceItIs() {
+        proc.putAll(Map.of(10, 1, 11, 10));
+        loss(0, "proc");
+        job.root(10, at(0));
+        exit(2, 11, "true", 0);           // its fork was among those lost
+        exit(3, 10, "sh", 0);
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(4)).commands()).containsOnlyKeys("sh", "true");
     }
 }
