@@ -32,7 +32,7 @@ final class JobsAddCommand implements Callable<Integer> {
 
     @Option(names = "--cgroup", paramLabel = "PATH", description = "Instead of --pid: the processes of this cgroup v2 "
             + "directory (and its child cgroups) are the job, with everything they fork and every process that enters "
-            + "it; the job ends when the cgroup is empty. Its cpu.stat and io.stat are set beside the members' sum.")
+            + "it; the job ends when the cgroup is empty. Its own CPU and I/O counters are set beside the members' sum.")
     String cgroup;
 
     @Option(names = "--name", paramLabel = "N", description = "The job's name in its record (default: pid P).")

@@ -37,8 +37,8 @@ final class JobsRunCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--cgroup", paramLabel = "PATH", description = "Run CMD in this cgroup v2 directory (an absolute "
-            + "path on a cgroup2 mount, or one relative to it, such as upcall.slice/build), made if missing and then "
-            + "removed at the end; the record sets the cgroup's own cpu.stat and io.stat beside the members' sum.")
+            + "path on a cgroup2 mount, or one relative to it, such as upcall/build), made if missing and then "
+            + "removed at the end; the record sets the cgroup's own CPU and I/O counters beside the members' sum.")
     String cgroup;
 
     @CommandLine.Mixin
