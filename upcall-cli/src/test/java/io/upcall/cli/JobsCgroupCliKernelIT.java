@@ -74,11 +74,14 @@ class JobsCgroupCliKernelIT {
         Child.Result r = Child.run(upcall("jobs", "run", "--json", "--cgroup", base + "/busy", "--", "sh", "-c",
                 "(ulimit -t 1; while :; do :; done) & (ulimit -t 1; while :; do :; done); wait"), 90);
         JsonNode job = new ObjectMapper().readTree(r.out());
+        // Every exit on the machine comes through the acct socket: under another's fork storm records can be lost
+        // (reported: then the sum is short by them, and there is nothing to compare).
+        assumeTrue(job.get("loss").isEmpty(), "events were lost while the job ran: " + job.get("loss"));
         JsonNode c = job.get("cgroup");
         assertThat(c.get("path").asText()).isEqualTo(cgroup.toString());
         long usage = c.get("usage_us").asLong();
         long accounted = c.get("accounted_cpu_us").asLong();
-        assertThat(usage).as(r.out()).isGreaterThan(1_500_000);
+        assertThat(usage).as(r.out()).isGreaterThan(1_000_000); // the CPU limit strikes at a tick: 0.75 s each or more
         assertThat(Math.abs(accounted - usage)).as("records %d us, cpu.stat %d us", accounted, usage)
                 .isLessThanOrEqualTo(usage / 50);
         assertThat(c.get("cpu_difference_us").asLong()).isEqualTo(accounted - usage);
@@ -92,21 +95,53 @@ class JobsCgroupCliKernelIT {
         assumeAccounting();
         Path cgroup = JobCgroup.resolve(base + "/existing");
         Files.createDirectories(cgroup);
-        Process p = new ProcessBuilder("sh", "-c", "echo 0 > \"$0/cgroup.procs\" && sleep 2 && /bin/true && /bin/true",
-                cgroup.toString()).start();
+        Path go = Files.createTempDirectory("upcall-it").resolve("go");
+        assertThat(new ProcessBuilder("mkfifo", go.toString()).start().waitFor()).isZero();
+        // The member waits on a fifo (read is a builtin: no process) until the job was taken over, then runs two more.
+        Process p = new ProcessBuilder("sh", "-c", "echo 0 > \"$0/cgroup.procs\" && read x < \"$1\" && /bin/true && /bin/true",
+                cgroup.toString(), go.toString()).start();
         started.add(p);
         for (int i = 0; i < 100 && !Files.readString(cgroup.resolve("cgroup.procs")).contains(Long.toString(p.pid())); i++) {
             Thread.sleep(20);
         }
-        assumeTrue(p.isAlive(), "the member ended before it could be taken over");
-        Child.Result r = Child.run(upcall("jobs", "add", "--json", "--cgroup", cgroup.toString()), 60);
-        assertThat(r.status()).as(r.err()).isZero();
-        JsonNode job = new ObjectMapper().readTree(r.out());
+        Process add = upcall("jobs", "add", "--json", "--cgroup", cgroup.toString()).start();
+        started.add(add);
+        // Taken over once both channels read (their threads exist) and a moment for the cgroup's processes to be read.
+        for (int i = 0; i < 600 && !(threads(add).contains("upcall-acct") && threads(add).contains("upcall-proc")); i++) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);
+        Files.writeString(go, "go\n");
+        assertThat(add.waitFor(60, TimeUnit.SECONDS)).as("the job ended").isTrue();
+        String out = new String(add.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(add.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(add.exitValue()).as(err).isZero();
+        JsonNode job = new ObjectMapper().readTree(out);
+        assumeTrue(job.get("loss").isEmpty(), "events were lost while the job ran: " + job.get("loss"));
         assertThat(job.get("pid").asLong()).isEqualTo(p.pid());
-        assertThat(job.get("processes").asInt()).as(r.out()).isEqualTo(4); // sh, sleep, true, true
+        assertThat(job.get("processes").asInt()).as(out).isEqualTo(3); // sh and two true
         assertThat(job.get("cgroup").get("path").asText()).isEqualTo(cgroup.toString());
         assertThat(cgroup).as("a cgroup Upcall did not make stays").exists();
         assertThat(p.isAlive()).isFalse();
+        Files.deleteIfExists(go);
+        Files.deleteIfExists(go.getParent());
+    }
+
+    /** The names of a process's threads ({@code /proc/PID/task/TID/comm}). */
+    private static List<String> threads(Process p) {
+        List<String> names = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    names.add(Files.readString(t.resolve("comm")).strip());
+                } catch (java.io.IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException gone) {
+            // the process ended
+        }
+        return names;
     }
 
     @Test
