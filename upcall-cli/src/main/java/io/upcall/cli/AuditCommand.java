@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /** {@code upcall audit}: the kernel's audit status, and audit events live. */
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {AuditCommand.Status.class, AuditCommand.Enable.class, AuditCommand.Disable.class,
-                AuditCommand.Watch.class, AuditCommand.Parse.class},
+                AuditCommand.Watch.class, AuditCommand.Parse.class, AuditRulesCommand.class},
         description = {"The kernel's audit framework (NETLINK_AUDIT): its status, and its records as events, received "
                 + "from the read-only multicast group beside auditd. Without --rule, Upcall changes no audit rule: "
                 + "which syscalls are audited is up to the rules in place (auditctl).", ""})
@@ -178,9 +178,8 @@ final class AuditCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                    StandardCharsets.UTF_8))) {
-                AuditLog.read(reader, AuditOptions.defaults().withKeys(Set.copyOf(keys)), e -> {
+            try (java.io.InputStream log = in) { // read as bytes: no string per line (BENCHMARKS.md, audit parsing)
+                AuditLog.read(log, AuditOptions.defaults().withKeys(Set.copyOf(keys)), e -> {
                     try {
                         output.onEvent(e, false);
                     } catch (IOException x) {

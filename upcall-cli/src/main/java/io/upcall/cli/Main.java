@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,9 +17,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {"Linux kernel notifications as one typed event stream.", ""},
-        subcommands = {MonitorCommand.class, ProcsCommand.class, DevicesCommand.class, AuditCommand.class, AcctCommand.class, JobsCommand.class, RecordCommand.class, ReplayCommand.class, RelayCommand.class,
-                DoctorCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  upcall monitor                 every source, human output",
                 "  upcall procs --json --count 5  five process events as JSON Lines",
@@ -36,8 +35,17 @@ public final class Main implements Runnable {
         this.out = out;
     }
 
+    /**
+     * The subcommands, in the order help lists them. Not in the {@code @Command} annotation: picocli builds the model of
+     * every command it is given from their annotations, by reflection, which took a third of the start-up
+     * (BENCHMARKS.md, start-up); a run that names its command gets only that one.
+     */
+    private static final List<Class<?>> COMMANDS = List.of(MonitorCommand.class, ProcsCommand.class,
+            DevicesCommand.class, AuditCommand.class, AcctCommand.class, JobsCommand.class, RecordCommand.class,
+            ReplayCommand.class, RelayCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class);
+
     public static void main(String[] args) {
-        System.exit(commandLine(new FileOutputStream(FileDescriptor.out)).execute(args));
+        System.exit(commandLine(new FileOutputStream(FileDescriptor.out), args).execute(args));
     }
 
     /** Where event streams go: standard output, unbuffered (the stream buffers and flushes per batch). */
@@ -45,9 +53,26 @@ public final class Main implements Runnable {
         return out;
     }
 
-    /** The configured command line, shared by {@link #main} and the tests. */
+    /** The configured command line with every subcommand: for the tests. */
     static CommandLine commandLine(OutputStream out) {
+        return commandLine(out, new String[0]);
+    }
+
+    /**
+     * The configured command line for {@code args}: when they name a subcommand (their first word that is not an
+     * option; {@code upcall} itself has only {@code -h} and {@code -V}), with that subcommand only, else (help, a
+     * version, a mistyped command that needs suggestions) with every one.
+     */
+    static CommandLine commandLine(OutputStream out, String[] args) {
         CommandLine cl = new CommandLine(new Main(out));
+        String named = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        boolean known = COMMANDS.stream().anyMatch(c -> !c.equals(CommandLine.HelpCommand.class)
+                && c.getAnnotation(Command.class).name().equals(named));
+        for (Class<?> command : COMMANDS) {
+            if (!known || command.getAnnotation(Command.class).name().equals(named)) {
+                cl.addSubcommand(command);
+            }
+        }
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             line.getErr().println("upcall: " + Printable.escape(Errors.describe(ex)));

@@ -27,6 +27,7 @@ class BinUpcallTest {
 
     private Path builds;
     private Path args;
+    private Path trainings;
 
     @BeforeEach
     void copyWithStandIns() throws Exception {
@@ -38,14 +39,28 @@ class BinUpcallTest {
         Files.writeString(source, "class Main {}\n");
         builds = root.resolve("builds.txt");
         args = root.resolve("java-args.txt");
-        // A JDK 25 whose java writes down its arguments.
-        script(root.resolve("jdk/bin/java"), "printf '%s\\n' \"$@\" > " + args + "\necho upcall 0.1.0-SNAPSHOT\n");
+        trainings = root.resolve("trainings.txt");
+        // A JDK 25 whose java writes down its arguments; a training run (-XX:AOTCacheOutput) writes a cache instead.
+        java(0);
         Files.writeString(root.resolve("jdk/release"), "JAVA_VERSION=\"25.0.1\"\n");
         // A Maven that downloads, takes a second, says which module it builds, counts its builds and leaves the jar.
         script(root.resolve("maven/mvn"), "echo '[INFO] Downloaded from central: https://repo.maven.apache.org/x.pom'\n"
                 + "sleep 1\necho built >> " + builds + "\n"
                 + "echo '[INFO] Building Upcall :: CLI 0.1.0-SNAPSHOT                              [5/5]'\n"
                 + "mkdir -p upcall-cli/target && echo jar > upcall-cli/target/upcall.jar\n");
+    }
+
+    /** The stand-in java; its training runs end with {@code trainingStatus} (and write a cache only with 0). */
+    private void java(int trainingStatus) throws Exception {
+        script(root.resolve("jdk/bin/java"), "for a in \"$@\"; do case \"$a\" in -XX:AOTCacheOutput=*)\n"
+                + "  echo trained >> " + trainings + "\n"
+                + "  [ " + trainingStatus + " = 0 ] && echo cache > \"${a#-XX:AOTCacheOutput=}\"\n"
+                + "  exit " + trainingStatus + " ;; esac; done\n"
+                + "printf '%s\\n' \"$@\" > " + args + "\necho upcall 0.1.0-SNAPSHOT\n");
+    }
+
+    private int trainings() throws Exception {
+        return Files.exists(trainings) ? Files.readAllLines(trainings).size() : 0;
     }
 
     private static void script(Path file, String body) throws Exception {
@@ -116,13 +131,71 @@ class BinUpcallTest {
     void onlyStreamingCommandsGetAPreTouchedHeap() throws Exception {
         for (String command : new String[] {"monitor", "procs --json", "devices --env", "record x.pcapng", "relay serve"}) {
             assertThat(Child.run(upcall(command.split(" ")), 30).status()).isZero();
-            assertThat(Files.readAllLines(args)).as(command).contains("-XX:+AlwaysPreTouch", "-Xms96m");
+            assertThat(Files.readAllLines(args)).as(command).contains("-XX:+AlwaysPreTouch", "-Xms16m");
         }
         for (String command : new String[] {"--help", "--version", "procs --help", "devices trigger --dry-run",
                 "relay processes", "replay x.pcapng", "doctor", "help procs", "monitor -h"}) {
             assertThat(Child.run(upcall(command.split(" ")), 30).status()).isZero();
-            assertThat(Files.readAllLines(args)).as(command).doesNotContain("-XX:+AlwaysPreTouch", "-Xms96m")
+            assertThat(Files.readAllLines(args)).as(command).doesNotContain("-XX:+AlwaysPreTouch", "-Xms16m")
                     .contains("-XX:+UseSerialGC");
         }
+    }
+
+    @Test
+    void aBuildMakesTheAotCacheOnceAndEveryRunUsesIt() throws Exception {
+        Path cache = root.resolve("upcall-cli/target/upcall.aot");
+        Child.Result first = Child.run(upcall("--version"), 30);
+        assertThat(first.status()).isZero();
+        assertThat(first.err()).contains("upcall: making the start-up cache upcall-cli/target/upcall.aot");
+        assertThat(cache).exists();
+        assertThat(Files.readAllLines(args)).contains("-XX:AOTCache=" + cache, "-Xlog:aot*=off,cds*=off");
+        Child.Result second = Child.run(upcall("procs", "--json"), 30);
+        assertThat(second.err()).isEmpty();
+        assertThat(Files.readAllLines(args)).contains("-XX:AOTCache=" + cache);
+        assertThat(trainings()).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleCacheIsNeverUsed() throws Exception {
+        Path cache = root.resolve("upcall-cli/target/upcall.aot");
+        assertThat(Child.run(upcall("--version"), 30).status()).isZero();
+        // The jar is newer than its cache, and the cache cannot be made again (the training fails): run without it.
+        Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        Files.setLastModifiedTime(root.resolve("upcall-cli/src/main/java/io/upcall/cli/Main.java"),
+                FileTime.fromMillis(System.currentTimeMillis() - 180_000));
+        java(1);
+        Child.Result stale = Child.run(upcall("procs", "--json"), 30);
+        assertThat(stale.status()).isZero();
+        assertThat(Files.readAllLines(args)).contains("procs").noneMatch(a -> a.startsWith("-XX:AOTCache"));
+    }
+
+    @Test
+    void aCacheOlderThanTheJarIsMadeAgain() throws Exception {
+        Path cache = root.resolve("upcall-cli/target/upcall.aot");
+        assertThat(Child.run(upcall("--version"), 30).status()).isZero();
+        Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        Files.setLastModifiedTime(root.resolve("upcall-cli/src/main/java/io/upcall/cli/Main.java"),
+                FileTime.fromMillis(System.currentTimeMillis() - 180_000));
+        Child.Result again = Child.run(upcall("--version"), 30);
+        assertThat(again.status()).isZero();
+        assertThat(again.err()).contains("upcall: making the start-up cache");
+        assertThat(trainings()).isEqualTo(2);
+        assertThat(Files.readAllLines(args)).contains("-XX:AOTCache=" + cache);
+    }
+
+    @Test
+    void aFailedTrainingCostsOnlyTheCacheAndIsNotRetriedUntilTheJarChanges() throws Exception {
+        java(1);
+        Child.Result failed = Child.run(upcall("--version"), 30);
+        assertThat(failed.status()).isZero();
+        assertThat(failed.out()).isEqualTo("upcall 0.1.0-SNAPSHOT\n");
+        assertThat(failed.err()).contains("upcall: could not make the start-up cache (see "
+                + root.resolve("upcall-cli/target/bin-upcall/aot.log") + "); upcall runs without it");
+        assertThat(root.resolve("upcall-cli/target/upcall.aot")).doesNotExist();
+        assertThat(Files.readAllLines(args)).noneMatch(a -> a.startsWith("-XX:AOTCache"));
+        Child.Result next = Child.run(upcall("--version"), 30);
+        assertThat(next.status()).isZero();
+        assertThat(next.err()).isEmpty();
+        assertThat(trainings()).isEqualTo(1);
     }
 }

@@ -21,9 +21,14 @@ import java.util.Set;
  */
 public record AuditEvent(Instant time, long serial, List<AuditRecord> records) implements Event {
     /** Records that add to an event rather than say what it is. */
-    private static final Set<Integer> AUXILIARY = Set.of(Audit.AUDIT_SYSCALL, Audit.AUDIT_PATH, Audit.AUDIT_CWD,
-            Audit.AUDIT_EXECVE, Audit.AUDIT_PROCTITLE, Audit.AUDIT_SOCKADDR, 1321 /* BPRM_FCAPS */, 1322 /* CAPSET */,
-            1323 /* MMAP */, 1317 /* FD_PAIR */, 1318 /* OBJ_PID */, 1303 /* IPC */, Audit.AUDIT_EOE);
+    private static boolean auxiliary(int type) {
+        return switch (type) { // a switch, not a Set<Integer>: no boxing for every record of every event
+            case Audit.AUDIT_SYSCALL, Audit.AUDIT_PATH, Audit.AUDIT_CWD, Audit.AUDIT_EXECVE, Audit.AUDIT_PROCTITLE,
+                 Audit.AUDIT_SOCKADDR, 1321 /* BPRM_FCAPS */, 1322 /* CAPSET */, 1323 /* MMAP */, 1317 /* FD_PAIR */,
+                 1318 /* OBJ_PID */, 1303 /* IPC */, Audit.AUDIT_EOE -> true;
+            default -> false;
+        };
+    }
 
     public AuditEvent {
         records = List.copyOf(records);
@@ -46,8 +51,9 @@ public record AuditEvent(Instant time, long serial, List<AuditRecord> records) i
     /** The first record that says what happened (not an auxiliary such as PATH), else SYSCALL, else the first. */
     public AuditRecord main() {
         AuditRecord syscall = null;
-        for (AuditRecord r : records) {
-            if (!AUXILIARY.contains(r.type())) {
+        for (int i = 0, n = records.size(); i < n; i++) {
+            AuditRecord r = records.get(i);
+            if (!auxiliary(r.type())) {
                 return r;
             }
             if (r.type() == Audit.AUDIT_SYSCALL && syscall == null) {
@@ -64,7 +70,8 @@ public record AuditEvent(Instant time, long serial, List<AuditRecord> records) i
 
     /** The first record of {@code type}, or null. */
     public AuditRecord record(int type) {
-        for (AuditRecord r : records) {
+        for (int i = 0, n = records.size(); i < n; i++) { // indexed: no iterator per call
+            AuditRecord r = records.get(i);
             if (r.type() == type) {
                 return r;
             }
@@ -87,17 +94,49 @@ public record AuditEvent(Instant time, long serial, List<AuditRecord> records) i
         out.field("serial", serial);
         AuditSummary.write(this, out);
         out.beginArray("records");
-        for (AuditRecord r : records) {
+        for (int i = 0, n = records.size(); i < n; i++) {
+            AuditRecord r = records.get(i);
             out.beginElement().field("type", Audit.eventType(r.type())).beginObject("fields");
-            Set<String> seen = new HashSet<>();
-            for (AuditRecord.Field f : r.fields()) {
-                if (seen.add(f.name())) { // a user message's msg='...' may repeat an outer name: the first stays
-                    out.anyField(f.name(), f.value());
+            List<AuditRecord.Field> fields = r.fields();
+            int m = fields.size();
+            Set<String> many = m > 48 ? new HashSet<>() : null; // an EXECVE of many arguments
+            long seen0 = 0;
+            long seen1 = 0; // 128 bits of the names' hashes: a bit seen again may be a repeated name, checked then
+            for (int j = 0; j < m; j++) {
+                AuditRecord.Field f = fields.get(j);
+                if (many != null) {
+                    if (!many.add(f.name())) {
+                        continue; // a user message's msg='...' may repeat an outer name: the first stays
+                    }
+                } else {
+                    int h = f.name().hashCode() * 0x9E3779B9 >>> 25;
+                    long bit = 1L << h;
+                    long seen = h < 64 ? seen0 : seen1;
+                    if ((seen & bit) != 0 && repeated(fields, j)) {
+                        continue;
+                    }
+                    if (h < 64) {
+                        seen0 |= bit;
+                    } else {
+                        seen1 |= bit;
+                    }
                 }
+                out.anyField(f.name(), f.value());
             }
             out.endObject().endObject();
         }
         out.endArray();
+    }
+
+    /** Whether the name of {@code fields[j]} came before it. */
+    private static boolean repeated(List<AuditRecord.Field> fields, int j) {
+        String name = fields.get(j).name();
+        for (int i = 0; i < j; i++) {
+            if (fields.get(i).name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

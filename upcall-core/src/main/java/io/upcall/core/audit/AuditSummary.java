@@ -30,8 +30,7 @@ final class AuditSummary {
         }
         number(out, "exit", s == null ? null : s.get("exit"));
         out.field("errno", errno(s));
-        List<String> keys = e.keys().stream().sorted().toList();
-        out.field("key", keys.isEmpty() ? null : String.join(",", keys));
+        out.field("key", keyText(e));
         AuditRecord who = s != null ? s : e.main();
         out.beginObject("process");
         for (String n : new String[] {"pid", "ppid", "uid", "auid", "euid"}) {
@@ -119,24 +118,69 @@ final class AuditSummary {
      * EXECVE, PROCTITLE's NUL-separated command line; null when neither is there.
      */
     static List<String> argv(AuditEvent e) {
-        List<AuditRecord> execve = e.records().stream().filter(r -> r.type() == Audit.AUDIT_EXECVE).toList();
-        if (!execve.isEmpty()) {
-            int argc = (int) Math.min(parse(get(execve, "argc"), 0), 1 << 16);
-            List<String> argv = new ArrayList<>(Math.min(argc, 1024));
-            for (int i = 0; i < argc; i++) {
-                String whole = get(execve, "a" + i);
-                if (whole == null) {
-                    StringBuilder pieces = new StringBuilder();
-                    for (int j = 0; j < 1 << 16; j++) {
-                        String piece = get(execve, "a" + i + "[" + j + "]");
-                        if (piece == null) {
-                            break;
-                        }
-                        pieces.append(piece);
-                    }
-                    whole = pieces.toString();
+        List<AuditRecord> records = e.records();
+        String argcText = null;
+        boolean any = false;
+        for (int r = 0; r < records.size() && argcText == null; r++) {
+            if (records.get(r).type() == Audit.AUDIT_EXECVE) {
+                any = true;
+                argcText = records.get(r).get("argc");
+            }
+        }
+        if (any) {
+            // One pass over the fields (not a lookup by name per argument and piece: an argc of 250 made that
+            // quadratic); the first of a repeated name counts, as a lookup by name would find it.
+            int argc = (int) Math.min(parse(argcText, 0), 1 << 16);
+            String[] whole = new String[Math.max(argc, 0)];
+            String[][] pieces = new String[whole.length][];
+            for (int r = 0; r < records.size(); r++) {
+                AuditRecord x = records.get(r);
+                if (x.type() != Audit.AUDIT_EXECVE) {
+                    continue;
                 }
-                argv.add(whole);
+                List<AuditRecord.Field> fields = x.fields();
+                for (int k = 0; k < fields.size(); k++) {
+                    AuditRecord.Field f = fields.get(k);
+                    String name = f.name();
+                    if (name.length() < 2 || name.charAt(0) != 'a') {
+                        continue;
+                    }
+                    int bracket = name.indexOf('[');
+                    int i = index(name, 1, bracket < 0 ? name.length() : bracket);
+                    if (i < 0 || i >= whole.length) {
+                        continue;
+                    }
+                    if (bracket < 0) {
+                        if (whole[i] == null) {
+                            whole[i] = f.value();
+                        }
+                        continue;
+                    }
+                    int j = name.charAt(name.length() - 1) == ']' ? index(name, bracket + 1, name.length() - 1) : -1;
+                    if (j < 0 || j >= 1 << 16) {
+                        continue;
+                    }
+                    String[] p = pieces[i];
+                    if (p == null || p.length <= j) {
+                        p = pieces[i] = java.util.Arrays.copyOf(p == null ? new String[4] : p, Math.max(j + 1, p == null ? 4 : p.length * 2));
+                    }
+                    if (p[j] == null) {
+                        p[j] = f.value();
+                    }
+                }
+            }
+            List<String> argv = new ArrayList<>(Math.min(whole.length, 1024));
+            for (int i = 0; i < whole.length; i++) {
+                if (whole[i] != null) {
+                    argv.add(whole[i]);
+                    continue;
+                }
+                StringBuilder joined = new StringBuilder();
+                String[] p = pieces[i];
+                for (int j = 0; p != null && j < p.length && p[j] != null; j++) {
+                    joined.append(p[j]);
+                }
+                argv.add(joined.toString());
             }
             return argv;
         }
@@ -145,14 +189,34 @@ final class AuditSummary {
         return t == null ? null : List.of(t.split("\0"));
     }
 
-    private static String get(List<AuditRecord> records, String name) {
-        for (AuditRecord r : records) {
-            String v = r.get(name);
-            if (v != null) {
-                return v;
-            }
+    /** The decimal number {@code s[from, to)} as {@code Integer.toString} writes it (no sign, no leading 0), or -1. */
+    private static int index(String s, int from, int to) {
+        if (to <= from || to - from > 6 || s.charAt(from) == '0' && to - from > 1) {
+            return -1;
         }
-        return null;
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** The rule keys that matched, sorted and joined by commas ({@link AuditEvent#keys()}); null when none. */
+    static String keyText(AuditEvent e) {
+        AuditRecord s = e.record(Audit.AUDIT_SYSCALL);
+        String key = s != null ? s.get("key") : e.main().get("key");
+        if (key == null || key.equals("(null)")) {
+            return null;
+        }
+        if (key.indexOf('\u0001') < 0) {
+            return key; // one key, the usual case: no set to make and sort
+        }
+        List<String> keys = e.keys().stream().sorted().toList();
+        return keys.isEmpty() ? null : String.join(",", keys);
     }
 
     private static long parse(String v, long otherwise) {

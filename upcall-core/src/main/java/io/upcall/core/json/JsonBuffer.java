@@ -131,14 +131,18 @@ public final class JsonBuffer {
     }
 
     private void key(String name) {
+        int n = name.length();
+        ensure(n + 4); // once for the name and its punctuation, not per byte
         if (!first) {
-            raw((byte) ',');
+            bytes[size++] = ',';
         }
         first = false;
-        raw((byte) '"');
-        ascii(name);
-        raw((byte) '"');
-        raw((byte) ':');
+        bytes[size++] = '"';
+        for (int i = 0; i < n; i++) {
+            bytes[size++] = (byte) name.charAt(i);
+        }
+        bytes[size++] = '"';
+        bytes[size++] = ':';
     }
 
     public JsonBuffer field(String name, long value) {
@@ -162,12 +166,13 @@ public final class JsonBuffer {
 
     /** A string field whose name comes from outside (a uevent property): the name is escaped too. */
     public JsonBuffer anyField(String name, String value) {
+        ensure(name.length() + (value == null ? 4 : value.length()) + 6); // the plain case fits without growing
         if (!first) {
-            raw((byte) ',');
+            bytes[size++] = ',';
         }
         first = false;
         string(name);
-        raw((byte) ':');
+        raw((byte) ':'); // checked: an escaped name may have used the room
         string(value);
         return this;
     }
@@ -246,8 +251,10 @@ public final class JsonBuffer {
         }
         if (i < n) {
             utf8(s, i); // escapes what needs it, encodes what is not ASCII
+            raw((byte) '"');
+        } else {
+            bytes[size++] = '"'; // room made by ensure(n + 2) above
         }
-        raw((byte) '"');
     }
 
     private static boolean plain(int c) {

@@ -224,13 +224,15 @@ public final class Pipeline {
     private void run() {
         try {
             while (true) {
-                Batch batch = queue.poll(1, TimeUnit.SECONDS);
+                // Blocks until there is work: close() queues STOP, so nothing needs a periodic look (an idle
+                // stream's dispatch thread used to wake once a second for nothing).
+                Batch batch = queue.take();
                 if (batch == STOP) {
                     break;
                 }
-                if (batch != null && batch.reached() != null) {
+                if (batch.reached() != null) {
                     batch.reached().countDown();
-                } else if (batch != null) {
+                } else {
                     dispatch(batch);
                 }
             }

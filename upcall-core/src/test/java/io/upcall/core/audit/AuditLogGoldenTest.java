@@ -6,6 +6,7 @@ import io.upcall.core.GoldenUpdate;
 import io.upcall.core.JsonEventWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,5 +35,17 @@ class AuditLogGoldenTest {
             GoldenUpdate.write(golden, actual.toString());
         }
         assertThat(actual.toString()).isEqualTo(Files.readString(golden));
+    }
+
+    /** The log read as bytes ({@code upcall audit parse}'s way) gives the same events as read as lines. */
+    @ParameterizedTest
+    @ValueSource(strings = {"raw", "enriched"})
+    void readAsBytesAsReviewed(String name) throws IOException {
+        StringBuilder actual = new StringBuilder();
+        try (InputStream in = Files.newInputStream(DIR.resolve(name + ".log"))) {
+            long lines = AuditLog.read(in, AuditOptions.defaults(), e -> actual.append(JsonEventWriter.toJson(e)).append('\n'));
+            assertThat(lines).isEqualTo(Files.readAllLines(DIR.resolve(name + ".log")).size());
+        }
+        assertThat(actual.toString()).isEqualTo(Files.readString(DIR.resolve(name + ".golden.jsonl")));
     }
 }

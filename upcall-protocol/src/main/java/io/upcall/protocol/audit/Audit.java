@@ -31,14 +31,19 @@ public final class Audit {
         return type >= 1100 && type <= 1299 || type >= 2100 && type <= 2999;
     }
 
-    private static final Map<Integer, String> NAMES = new HashMap<>();
+    /** Names by type - {@link #FIRST_NAMED}: an array, since every record and event asks (no boxing, no hashing). */
+    private static final int FIRST_NAMED = 1000;
+    private static final String[] NAMES = new String[3000 - FIRST_NAMED];
+    private static final String[] LOWER_NAMES = new String[NAMES.length];
     private static final Map<String, Integer> NUMBERS = new HashMap<>();
 
     static {
         String[] words = AuditTypeNames.TABLE.strip().split("\\s+");
         for (int i = 0; i + 1 < words.length; i += 2) {
-            NAMES.put(Integer.parseInt(words[i]), words[i + 1]);
-            NUMBERS.put(words[i + 1], Integer.parseInt(words[i]));
+            int type = Integer.parseInt(words[i]);
+            NAMES[type - FIRST_NAMED] = words[i + 1];
+            LOWER_NAMES[type - FIRST_NAMED] = words[i + 1].toLowerCase(Locale.ROOT);
+            NUMBERS.put(words[i + 1], type);
         }
     }
 
@@ -46,13 +51,14 @@ public final class Audit {
 
     /** The name auditd prints for a record type ({@code SYSCALL}), or {@code UNKNOWN[1423]} as auditd does. */
     public static String typeName(int type) {
-        String n = NAMES.get(type);
+        String n = type >= FIRST_NAMED && type - FIRST_NAMED < NAMES.length ? NAMES[type - FIRST_NAMED] : null;
         return n != null ? n : "UNKNOWN[" + type + "]";
     }
 
     /** {@link #typeName} in lower case, the {@code type} of an event: {@code syscall}, {@code unknown[1423]}. */
     public static String eventType(int type) {
-        return typeName(type).toLowerCase(Locale.ROOT);
+        String n = type >= FIRST_NAMED && type - FIRST_NAMED < LOWER_NAMES.length ? LOWER_NAMES[type - FIRST_NAMED] : null;
+        return n != null ? n : typeName(type).toLowerCase(Locale.ROOT);
     }
 
     /** The number of a type name as auditd writes it ({@code SYSCALL}, {@code UNKNOWN[1423]}), or -1. */

@@ -12,6 +12,9 @@ public enum AuditArch {
     I386(0x40000003L, "i386", AuditSyscallTables.I386),
     AARCH64(0xc00000b7L, "aarch64", null);
 
+    /** {@link #values()} once: it copies the array on every call. */
+    private static final AuditArch[] ALL = values();
+
     private final long value;
     private final String auditName;
     private final Map<Integer, String> names = new HashMap<>();
@@ -50,14 +53,27 @@ public enum AuditArch {
         return n == null ? -1 : n;
     }
 
+    /** The arch whose {@code AUDIT_ARCH_*} value is {@code value}, or null. */
+    public static AuditArch ofValue(long value) {
+        for (AuditArch a : values()) {
+            if (a.value == value) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** The arch of a record's {@code arch=c000003e} field, or null. */
     public static AuditArch ofField(String hex) {
         if (hex == null || hex.isEmpty() || hex.length() > 8) {
             return null;
         }
+        if (hex.equals("c000003e")) { // nearly every record here: no parse
+            return X86_64;
+        }
         try {
             long v = Long.parseLong(hex, 16);
-            for (AuditArch a : values()) {
+            for (AuditArch a : ALL) {
                 if (a.value == v) {
                     return a;
                 }

@@ -39,8 +39,14 @@ public record AuditRecord(int type, long seconds, int millis, long serial, List<
 
     /** The first field named {@code name}, or null. */
     public String get(String name) {
-        for (Field f : fields) {
-            if (f.name().equals(name)) {
+        // Indexed: no iterator per call (the summary asks often). The parser gives common names as their one interned
+        // string, so a literal name usually matches by identity; others are told apart by length and cached hash
+        // before their bytes are compared (pid, uid, gid, ses, tty, exe all have three letters).
+        int hash = name.hashCode();
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            Field f = fields.get(i);
+            String k = f.name();
+            if (k == name || k.length() == name.length() && k.hashCode() == hash && k.equals(name)) {
                 return f.value();
             }
         }

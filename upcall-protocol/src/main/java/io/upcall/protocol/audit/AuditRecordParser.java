@@ -21,6 +21,70 @@ public final class AuditRecordParser {
     /** Keys whose unquoted value, when it is hex, is a hex-encoded string (not a number printed in hex). */
     private static final Set<String> UNTRUSTED = Set.of("comm", "exe", "name", "cwd", "proctitle", "path", "key", "acct",
             "cmd", "data", "ocomm", "dir", "watch", "root_dir", "file", "new_group", "grp", "vm", "old_vm", "new_vm");
+    /** A byte's value as a hex digit (either case), or -1: Character.digit was a tenth of the parsing time. */
+    private static final byte[] HEX_VALUE = new byte[256];
+    /** The field names audit records use most, so that a key is one of these strings, not a new one per field. */
+    private static final String[] KNOWN_KEYS = new String[1024];
+
+    static {
+        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            HEX_VALUE["0123456789abcdef".charAt(i)] = (byte) i;
+            HEX_VALUE["0123456789ABCDEF".charAt(i)] = (byte) i;
+        }
+        String common = "arch syscall success exit a0 a1 a2 a3 items ppid pid auid uid gid euid suid fsuid egid sgid fsgid tty "
+                + "ses comm exe subj key cwd item name inode dev mode ouid ogid rdev obj nametype cap_fp cap_fi cap_fe "
+                + "cap_fver cap_frootid proctitle argc saddr fver fp fi fe old_pp old_pi old_pe old_pa pp pi pe pa frootid "
+                + "msg op id acct hostname addr terminal res grantors cmd audit_enabled old list audit_pid old_enabled "
+                + "data path dir watch root_dir file new_group grp vm old_vm new_vm ocomm sig reason table family entries "
+                + "ver format kernel apparmor operation profile denied_mask requested_mask fsuid ouid info";
+        for (String k : common.split(" ")) {
+            knownKeySlot(k);
+        }
+        for (int i = 0; i < 64; i++) { // EXECVE arguments
+            knownKeySlot("a" + i);
+        }
+    }
+
+    private static void knownKeySlot(String k) {
+        byte[] b = k.getBytes(StandardCharsets.US_ASCII);
+        int slot = keyHash(b, 0, b.length);
+        while (KNOWN_KEYS[slot] != null && !KNOWN_KEYS[slot].equals(k)) {
+            slot = (slot + 1) & (KNOWN_KEYS.length - 1);
+        }
+        KNOWN_KEYS[slot] = k.intern();
+    }
+
+    private static int keyHash(byte[] b, int from, int to) {
+        int h = to - from;
+        for (int i = from; i < to; i++) {
+            h = h * 31 + b[i];
+        }
+        return (h ^ h >>> 10) & (KNOWN_KEYS.length - 1);
+    }
+
+    /** The name {@code b[from, to)}: a known key's one string, else a new one. The table is read-only after start. */
+    private static String key(byte[] b, int from, int to) {
+        for (int slot = keyHash(b, from, to); ; slot = (slot + 1) & (KNOWN_KEYS.length - 1)) {
+            String k = KNOWN_KEYS[slot];
+            if (k == null) {
+                return new String(b, from, to - from, StandardCharsets.UTF_8);
+            }
+            if (k.length() == to - from && sameAscii(k, b, from)) {
+                return k;
+            }
+        }
+    }
+
+    private static boolean sameAscii(String k, byte[] b, int from) {
+        for (int i = 0; i < k.length(); i++) {
+            if (k.charAt(i) != b[from + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static final byte[] HEADER = "audit(".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MSG = "msg=".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,26 +112,61 @@ public final class AuditRecordParser {
      */
     public static DecodeResult<AuditRecord> parseLogLine(String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        int end = indexOf(bytes, 0, bytes.length, (byte) 0x1d); // ENRICHED: interpretations follow
-        int at = 0;
+        return parseLogLine(bytes, 0, bytes.length);
+    }
+
+    /**
+     * {@link #parseLogLine(String)} for the UTF-8 bytes {@code line[from, to)}, without a newline: a log read as bytes
+     * is parsed without decoding each line into a string first. Offsets count from {@code from}.
+     */
+    public static DecodeResult<AuditRecord> parseLogLine(byte[] bytes, int from, int to) {
+        int end = indexOf(bytes, from, to, (byte) 0x1d); // ENRICHED: interpretations follow
+        int at = from;
         if (startsWith(bytes, at, end, "node=")) {
             at = indexOf(bytes, at, end, (byte) ' ') + 1;
         }
         if (!startsWith(bytes, at, end, "type=")) {
-            return DecodeResult.malformed("no_type", at, "an auditd log line starts with type= (or node=)");
+            return DecodeResult.malformed("no_type", at - from, "an auditd log line starts with type= (or node=)");
         }
         int space = indexOf(bytes, at, end, (byte) ' ');
-        String name = new String(bytes, at + 5, space - at - 5, StandardCharsets.UTF_8);
-        int type = Audit.typeNumber(name);
+        int type = typeNumber(bytes, at + 5, space);
         if (type < 0) {
-            return DecodeResult.malformed("unknown_type_name", at + 5, "record type '" + clip(name) + "' is not known");
+            String name = new String(bytes, at + 5, space - at - 5, StandardCharsets.UTF_8);
+            return DecodeResult.malformed("unknown_type_name", at + 5 - from, "record type '" + clip(name) + "' is not known");
         }
         at = space + 1;
         if (!startsWith(bytes, at, end, "msg=")) {
-            return DecodeResult.malformed("no_header", at, "msg=audit(...) does not follow the type");
+            return DecodeResult.malformed("no_header", at - from, "msg=audit(...) does not follow the type");
         }
-        return parse(type, bytes, at + MSG.length, end, 0);
+        return parse(type, bytes, at + MSG.length, end, -from);
     }
+
+    /** Type names seen, so that a log's few names are looked up without making a string per line. */
+    private static final int TYPE_CACHE = 64;
+
+    /** {@link Audit#typeNumber} of {@code b[from, to)}; a small cache of names already seen saves the string. */
+    private static int typeNumber(byte[] b, int from, int to) {
+        TypeName[] cache = TYPE_NAMES;
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + b[i];
+        }
+        TypeName t = cache[h & (TYPE_CACHE - 1)];
+        if (t != null && java.util.Arrays.equals(t.name, 0, t.name.length, b, from, to)) {
+            return t.type;
+        }
+        byte[] name = java.util.Arrays.copyOfRange(b, from, to);
+        int type = Audit.typeNumber(new String(name, StandardCharsets.UTF_8));
+        if (type >= 0) {
+            cache[h & (TYPE_CACHE - 1)] = new TypeName(name, type);
+        }
+        return type;
+    }
+
+    private record TypeName(byte[] name, int type) {}
+
+    /** Shared by threads: an entry is an immutable record, written whole; a race costs a lookup, never a wrong type. */
+    private static final TypeName[] TYPE_NAMES = new TypeName[TYPE_CACHE];
 
     private static DecodeResult<AuditRecord> parse(int type, byte[] b, int from, int end, long base) {
         while (end > from && (b[end - 1] == 0 || b[end - 1] == '\n')) {
@@ -89,9 +188,9 @@ public final class AuditRecordParser {
         if (close == colon + 1 || close >= end || b[close] != ')' || close - colon - 1 > 10) {
             return DecodeResult.malformed("bad_header_serial", base + colon + 1, "no SERIAL) in the header");
         }
-        long seconds = Long.parseLong(ascii(b, at, dot));
-        int millis = Integer.parseInt(ascii(b, dot + 1, colon));
-        long serial = Long.parseLong(ascii(b, colon + 1, close));
+        long seconds = digits(b, at, dot);
+        int millis = (int) digits(b, dot + 1, colon);
+        long serial = digits(b, colon + 1, close);
         at = close + 1;
         if (at < end && b[at] == ':') {
             at++;
@@ -118,7 +217,7 @@ public final class AuditRecordParser {
                 at = indexOf(b, wordEnd, end, (byte) ' '); // a word without a key and '=': passed over
                 continue;
             }
-            String key = new String(b, at, wordEnd - at, StandardCharsets.UTF_8);
+            String key = key(b, at, wordEnd);
             int v = wordEnd + 1;
             if (v < end && (b[v] == '"' || b[v] == '\'' && outer && key.equals("msg"))) {
                 int close = indexOf(b, v + 1, end, b[v]);
@@ -160,8 +259,8 @@ public final class AuditRecordParser {
         }
         byte[] out = new byte[n / 2];
         for (int i = 0; i < out.length; i++) {
-            int hi = Character.digit(b[from + 2 * i], 16);
-            int lo = Character.digit(b[from + 2 * i + 1], 16);
+            int hi = HEX_VALUE[b[from + 2 * i] & 0xff];
+            int lo = HEX_VALUE[b[from + 2 * i + 1] & 0xff];
             if (hi < 0 || lo < 0) {
                 return null;
             }
@@ -189,8 +288,13 @@ public final class AuditRecordParser {
         return at;
     }
 
-    private static String ascii(byte[] b, int from, int to) {
-        return new String(b, from, to - from, StandardCharsets.US_ASCII);
+    /** The value of the decimal digits {@code b[from, to)} (at most 18, checked by the caller). */
+    private static long digits(byte[] b, int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return v;
     }
 
     private static boolean startsWith(byte[] b, int at, int end, String prefix) {

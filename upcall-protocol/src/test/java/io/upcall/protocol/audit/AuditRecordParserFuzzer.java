@@ -28,6 +28,10 @@ class AuditRecordParserFuzzer {
             }
         }
         check(AuditRecordParser.parseLogLine(new String(input, StandardCharsets.UTF_8)), Integer.MAX_VALUE);
+        // the bytes as audit parse hands them over (any bytes, not only valid UTF-8), inside a larger array
+        byte[] framed = new byte[input.length + 2];
+        System.arraycopy(input, 0, framed, 1, input.length);
+        check(AuditRecordParser.parseLogLine(framed, 1, 1 + input.length), input.length);
     }
 
     private static void check(DecodeResult<AuditRecord> r, int length) {
