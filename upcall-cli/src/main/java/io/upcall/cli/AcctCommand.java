@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code upcall acct}: taskstats exit records, like {@code lastcomm} with every figure. */
 @Command(name = "acct", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = AcctReportCommand.class,
         description = {"Process accounting from the kernel's taskstats exit records: one record per process when it "
                 + "ends (its threads summed), with CPU, memory high-water marks, faults, I/O, context switches and "
                 + "delays, like lastcomm with every figure. Needs root (registering for exit records).",

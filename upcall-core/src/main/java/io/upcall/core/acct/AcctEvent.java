@@ -18,8 +18,11 @@ import java.time.Instant;
  * @param type    {@code exit} or {@code thread_exit}
  * @param stats   the record (for {@code exit}: the group's, {@code ac_pid} its tgid)
  * @param threads how many threads' records were folded into it (1 for a single-threaded process or a thread)
+ * @param user    the name of {@code ac_uid} on this machine (live only: a capture may come from elsewhere), or null
+ * @param group   the name of {@code ac_gid}, likewise, or null
  */
-public record AcctEvent(Instant time, String type, TaskStats stats, int threads) implements Event {
+public record AcctEvent(Instant time, String type, TaskStats stats, int threads, String user, String group)
+        implements Event {
     public static final String EXIT = "exit";
     public static final String THREAD_EXIT = "thread_exit";
     // Field names encoded once: some 70 are written for every record.
@@ -35,6 +38,20 @@ public record AcctEvent(Instant time, String type, TaskStats stats, int threads)
     private static final JsonBuffer.Key K_GROUP_ELAPSED_US = new JsonBuffer.Key("group_elapsed_us");
     private static final JsonBuffer.Key K_EXE_DEV = new JsonBuffer.Key("exe_dev");
     private static final JsonBuffer.Key K_EXE_INODE = new JsonBuffer.Key("exe_inode");
+
+    /** A record without names (as decoded; the live stream's stage adds them). */
+    public AcctEvent(Instant time, String type, TaskStats stats, int threads) {
+        this(time, type, stats, threads, null, null);
+    }
+
+    /** This record with the names of its user and group. */
+    public AcctEvent withNames(String user, String group) {
+        return new AcctEvent(time, type, stats, threads, user, group);
+    }
+
+    public long gid() {
+        return stats.get(AC_GID, -1);
+    }
 
     @Override
     public String source() {
@@ -73,7 +90,9 @@ public record AcctEvent(Instant time, String type, TaskStats stats, int threads)
         number(out, K_PPID, AC_PPID);
         out.field("comm", stats.comm());
         number(out, K_UID, AC_UID);
+        name(out, "user", user);
         number(out, K_GID, AC_GID);
+        name(out, "group", group);
         out.field("threads", threads);
         number(out, K_EXIT_STATUS, AC_EXITCODE);
         out.optional("exit_code", exitCode()).field("exit_signal", exitSignal());
@@ -94,8 +113,15 @@ public record AcctEvent(Instant time, String type, TaskStats stats, int threads)
         AcctFigures.delays(out, stats);
     }
 
-    /**
-     * The field, or null when this record's version does not carry it. */
+    private static void name(JsonBuffer out, String field, String name) {
+        if (name == null) {
+            out.nullField(field);
+        } else {
+            out.field(field, name);
+        }
+    }
+
+    /** The field, or null when this record's version does not carry it. */
     private void number(JsonBuffer out, JsonBuffer.Key name, TaskstatsField field) {
         AcctFigures.number(out, stats, name, field);
     }
