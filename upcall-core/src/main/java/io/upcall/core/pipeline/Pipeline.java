@@ -45,6 +45,9 @@ public final class Pipeline {
     private final AtomicInteger pending = new AtomicInteger();
     private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
     private final EventStage stage;
+    private final List<EventStage> stages;
+    /** Events the stages handed back ({@link EventStage#release}), delivered after the batch; dispatch thread only. */
+    private final List<Event> released = new ArrayList<>();
     private final List<Subscriber> subscribers;
     private final ErrorHandler errors;
     private final Supplier<Instant> now;
@@ -62,7 +65,8 @@ public final class Pipeline {
     public Pipeline(int capacity, List<EventStage> stages, List<Subscriber> subscribers, ErrorHandler errors,
             Supplier<Instant> now) {
         this.capacity = capacity;
-        this.stage = chain(List.copyOf(stages));
+        this.stages = List.copyOf(stages);
+        this.stage = chain(this.stages);
         this.subscribers = List.copyOf(subscribers);
         this.errors = errors;
         this.now = now;
@@ -224,15 +228,17 @@ public final class Pipeline {
     private void run() {
         try {
             while (true) {
-                Batch batch = queue.poll(1, TimeUnit.SECONDS);
+                Batch batch = queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
                 if (batch == STOP) {
                     break;
                 }
                 if (batch != null && batch.reached() != null) {
+                    release(false); // what a stage holds is delivered before the marker counts as reached
                     batch.reached().countDown();
                 } else if (batch != null) {
                     dispatch(batch);
                 }
+                release(false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -250,6 +256,7 @@ public final class Pipeline {
                 dispatch(b);
             }
         }
+        release(true); // the stream ends: whatever a stage still holds goes out with what it knows
         for (int i = 0; i < subscribers.size(); i++) {
             try {
                 subscribers.get(i).onClose();
@@ -296,6 +303,60 @@ public final class Pipeline {
             }
         }
         pending.addAndGet(-batch.count());
+    }
+
+    /** How long the dispatch thread may wait for a batch: at most a second, less when a stage's held event is due. */
+    private long pollNanos() {
+        long wait = TimeUnit.SECONDS.toNanos(1);
+        Instant at = null;
+        for (EventStage s : stages) {
+            Instant due = s.nextRelease();
+            if (due != null) {
+                at = at == null ? now.get() : at;
+                if (due.isBefore(at.plusSeconds(1))) { // (a far due date would overflow the nanoseconds)
+                    wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(wait, Duration.between(at, due).toNanos()));
+                }
+            }
+        }
+        return wait;
+    }
+
+    /**
+     * Delivers what the stages hand back (ready, due, or everything when {@code all}), each through the stages after the
+     * one that held it.
+     */
+    private void release(boolean all) {
+        for (int i = 0; i < stages.size(); i++) {
+            EventStage held = stages.get(i);
+            if (held.nextRelease() == null) {
+                continue;
+            }
+            int next = i + 1;
+            released.clear();
+            try {
+                held.release(now.get(), all, e -> released.add(e));
+            } catch (Throwable e) {
+                errors.onError("release of held events", e);
+            }
+            int last = released.size() - 1;
+            for (int j = 0; j <= last; j++) {
+                Event e = released.get(j);
+                try {
+                    for (int k = next; e != null && k < stages.size(); k++) {
+                        e = stages.get(k).process(e);
+                    }
+                } catch (Throwable x) {
+                    errors.onError("enrichment of " + released.get(j).type(), x);
+                    e = released.get(j);
+                }
+                boolean endOfBatch = j == last && nothingWaiting();
+                if (e != null) {
+                    deliver(e, endOfBatch);
+                } else if (endOfBatch) {
+                    deliverEndOfBatch();
+                }
+            }
+        }
     }
 
     private boolean nothingWaiting() {
