@@ -84,10 +84,12 @@ public final class AuditRuleParser {
                     }
                 }
                 case "-k" -> {
-                    if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY) {
-                        throw new AuditRuleException(rule, vat, "a key is at most 256 bytes");
+                    // Several keys are one field, joined by \x01, as auditctl sends them.
+                    String keys = key == null ? value : key + "\u0001" + value;
+                    if (keys.getBytes(StandardCharsets.UTF_8).length > MAX_KEY) {
+                        throw new AuditRuleException(rule, vat, "the keys are at most 256 bytes together");
                     }
-                    key = value;
+                    key = keys;
                 }
                 case "-w" -> {
                     if (!value.startsWith("/")) {
