@@ -15,8 +15,12 @@ import java.util.function.Consumer;
 /**
  * Joins exec events with their exec witnesses (audit's SYSCALL, EXECVE and CWD records). The proc connector's exec
  * event is sent during {@code execve}; audit's records at its exit, a little later. When {@code /proc} no longer shows the
- * process by the time its exec event is enriched (a short-lived process), the event is parked until its witness comes
- * or {@link #wait} passes, whichever is first, and then goes out with what is known: never dropped. While one event is
+ * process by the time its exec event is enriched (a short-lived process), the event is parked until its witness comes,
+ * until the witnesses' own clock (the latest record time seen, of any audit event) has gone {@link #GRACE} past the
+ * exec (its records would have come by then: the kernel queues them in order), or at the latest until {@link #wait}
+ * passes; then it goes out with what is known: never dropped. The audit clock, not the wall clock, decides in the normal
+ * case because audit's records lag behind the proc connector by as much as the kernel's audit queue holds, more than a
+ * second when the machine is busy. While one event is
  * parked, the proc events after it queue behind it so that the channel's order holds; at most {@link #maxParked} wait,
  * past that the oldest goes out as it is. A witness that comes first is kept for a while ({@link #RECENT}) for the exec
  * event it belongs to. With a {@code wait} of zero nothing is parked: only witnesses that came first fill in.
@@ -29,6 +33,8 @@ final class ExecParking {
     static final int RECENT = 4096;
     /** A witness more than this far from the exec event's time is another process that had the same pid. */
     static final Duration SAME_EXEC = Duration.ofSeconds(5);
+    /** A parked exec is given up on once an audit record this much younger than it has come. */
+    static final Duration GRACE = Duration.ofSeconds(2);
 
     private final ProcessTable table;
     private final Duration wait;
@@ -41,6 +47,8 @@ final class ExecParking {
         }
     };
     private boolean undated;
+    /** The latest time an audit event (any exec witness) gave, or null before the first. */
+    private Instant watermark;
 
     /** A held event: {@code waiting} while it is an exec whose program a witness may still name. */
     private static final class Parked {
@@ -95,7 +103,13 @@ final class ExecParking {
 
     /** Takes a witness: fills in the parked events of its process, or keeps it for an exec event still to come. */
     void witness(ExecWitness w) {
+        if (w.time() != null && (watermark == null || w.time().isAfter(watermark))) {
+            watermark = w.time();
+        }
         int tgid = w.execTgid();
+        if (tgid <= 0) {
+            return;
+        }
         boolean filled = false;
         boolean laterExec = false;
         for (Parked p : parked) {
@@ -134,7 +148,8 @@ final class ExecParking {
         }
         for (Iterator<Parked> it = parked.iterator(); it.hasNext(); ) {
             Parked p = it.next();
-            if (!all && p.waiting && now.isBefore(p.deadline)) {
+            boolean passed = watermark != null && watermark.isAfter(p.event.time().plus(GRACE));
+            if (!all && p.waiting && now.isBefore(p.deadline) && !passed) {
                 break; // the rest wait behind it
             }
             out.accept(p.event);

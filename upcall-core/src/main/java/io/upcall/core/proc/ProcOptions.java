@@ -24,10 +24,11 @@ public record ProcOptions(Set<ProcEventType> events, int receiveBuffer, boolean 
     /** 8 MiB: at the highest rate this kind of machine produces (~94 k events/s) it holds ~1 s of events. */
     public static final int DEFAULT_RECEIVE_BUFFER = ChannelOptions.DEFAULT_RECEIVE_BUFFER;
     /**
-     * What {@code --audit-context} waits for audit's records of an exec: they come at the syscall's exit, usually within
-     * a millisecond of the exec event, later when the audit backlog is busy.
+     * What {@code --audit-context} waits at most for audit's records of an exec: they come at the syscall's exit,
+     * usually within milliseconds of the exec event, more than a second later when the kernel's audit queue is busy.
+     * An exec whose records do not come waits less: until audit's records have gone 2 s past it.
      */
-    public static final Duration DEFAULT_WITNESS_WAIT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_WITNESS_WAIT = Duration.ofSeconds(5);
     /** An exec event waits at most this long: the stream's latency must stay bounded. */
     public static final Duration MAX_WITNESS_WAIT = Duration.ofSeconds(10);
 

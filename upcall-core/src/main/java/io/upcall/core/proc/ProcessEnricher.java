@@ -78,7 +78,7 @@ final class ProcessEnricher implements EventStage {
                 ProcessEvent out = processEvent(pe);
                 yield out != null && parking != null ? parking.admit(out) : out;
             }
-            case ExecWitness w when parking != null && w.execTgid() > 0 -> {
+            case ExecWitness w when parking != null -> {
                 parking.witness(w);
                 yield event;
             }

@@ -39,12 +39,15 @@ public record ProcessInfo(int pid, int ppid, String comm, String exe, String cmd
 
     /** This process with the program an exec witness named (audit's records), where it lacked one. */
     ProcessInfo withProgram(String witnessComm, String witnessExe, String witnessCmdline, String witnessCwd) {
-        return new ProcessInfo(pid, ppid, witnessComm != null ? witnessComm : comm, witnessExe, witnessCmdline, uid, user,
-                ancestors, FROM_AUDIT, witnessCwd);
+        return new ProcessInfo(pid, ppid, witnessComm != null ? witnessComm : comm, witnessExe != null ? witnessExe : exe,
+                witnessCmdline != null ? witnessCmdline : cmdline, uid, user, ancestors, FROM_AUDIT, witnessCwd);
     }
 
-    /** Whether the program is unknown: what an exec witness can fill in. */
+    /**
+     * Whether the program is not fully known: what an exec witness can fill in. A process that exited but was not reaped
+     * yet still has its {@code /proc} entry, without {@code exe}, and its command line empty once its memory is gone.
+     */
     boolean lacksProgram() {
-        return exe == null && cmdline == null;
+        return exe == null || cmdline == null;
     }
 }

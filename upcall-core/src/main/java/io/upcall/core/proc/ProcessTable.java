@@ -177,12 +177,12 @@ final class ProcessTable {
      */
     ProcessInfo learn(int tgid, String comm, String exe, String cmdline, String cwd) {
         Entry e = entries.get(tgid);
-        if (e == null || e.exe != null || e.cmdline != null) {
+        if (e == null || e.exe != null && e.cmdline != null) {
             return null;
         }
         e.comm = comm != null ? comm : e.comm;
-        e.exe = exe;
-        e.cmdline = cmdline;
+        e.exe = exe != null ? exe : e.exe;
+        e.cmdline = cmdline != null ? cmdline : e.cmdline;
         e.cwd = cwd;
         e.context = ProcessInfo.FROM_AUDIT;
         e.info = null;

@@ -67,6 +67,7 @@ class ExecParkingTest {
         Files.writeString(dir.resolve("comm"), "bash\n");
         Files.writeString(dir.resolve("status"), "Name:\tbash\nUid:\t0\t0\t0\t0\n");
         Files.writeString(dir.resolve("cmdline"), "bash\0");
+        Files.createSymbolicLink(dir.resolve("exe"), Path.of("/fake/bin/bash"));
         Path passwd = root.resolve("passwd");
         Files.writeString(passwd, "root:x:0:0:root:/root:/bin/sh\n");
         enricher = enricher(WAIT);
@@ -206,5 +207,19 @@ class ExecParkingTest {
         assertThat(out).hasSize(2);
         assertThat(((ProcessEvent) out.get(0)).process().exe()).isEqualTo("/bin/sh");
         assertThat(((ProcessEvent) out.get(1)).process().exe()).isEqualTo("/usr/bin/true");
+    }
+
+    @Test
+    void anExecIsGivenUpOnOnceAuditsClockHasGonePastIt() {
+        enricher.process(ev(fork(100, 600)));
+        assertThat(enricher.process(ev(exec(600)))).isNull();
+        assertThat(release(T0, false)).isEmpty();
+        // An audit event of another process, younger than the exec by less than the grace: still waiting.
+        enricher.process(new Witness(-1, null, null, null, null, T0.plus(ExecParking.GRACE)));
+        assertThat(release(T0.plusMillis(1), false)).isEmpty();
+        enricher.process(new Witness(-1, null, null, null, null, T0.plus(ExecParking.GRACE).plusMillis(1)));
+        List<Event> out = release(T0.plusMillis(2), false);
+        assertThat(out).hasSize(1);
+        assertThat(((ProcessEvent) out.getFirst()).process().context()).isEqualTo(ProcessInfo.FROM_NONE);
     }
 }
