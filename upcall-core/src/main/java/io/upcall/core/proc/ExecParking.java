@@ -128,10 +128,10 @@ final class ExecParking {
         }
         if (!laterExec) {
             // Later events (its exit, its children's forks) find the program in the table.
-            ProcessInfo learned = table.learn(tgid, w.execComm(), w.execExe(), cmdline(w), w.execCwd());
-            filled |= learned != null;
+            table.learn(tgid, w.execComm(), w.execExe(), cmdline(w), w.execCwd());
         }
         if (!filled) {
+            // Its exec event has not come yet (audit was faster), or went out already: kept for the first case.
             recent.put(tgid, w);
         }
     }

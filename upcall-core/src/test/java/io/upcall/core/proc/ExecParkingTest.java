@@ -222,4 +222,14 @@ class ExecParkingTest {
         assertThat(out).hasSize(1);
         assertThat(((ProcessEvent) out.getFirst()).process().context()).isEqualTo(ProcessInfo.FROM_NONE);
     }
+
+    @Test
+    void aWitnessFirstFillsTheExecAlsoWhenTheForkedEntryLackedAProgram() {
+        enricher.process(ev(fork(999, 600))); // a parent the table does not know: the child's entry is unknown
+        enricher.process(new Witness(600));
+        ProcessEvent e = (ProcessEvent) enricher.process(ev(exec(600)));
+        assertThat(e).as("not parked").isNotNull();
+        assertThat(e.process().exe()).isEqualTo("/usr/bin/true");
+        assertThat(e.process().context()).isEqualTo(ProcessInfo.FROM_AUDIT);
+    }
 }
