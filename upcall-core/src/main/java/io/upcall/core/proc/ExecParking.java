@@ -14,14 +14,15 @@ import java.util.function.Consumer;
 
 /**
  * Joins exec events with their exec witnesses (audit's SYSCALL, EXECVE and CWD records). The proc connector's exec
- * event is sent during {@code execve}; audit's records at its exit, a little later. When {@code /proc} no longer shows the
- * process by the time its exec event is enriched (a short-lived process), the event is parked until its witness comes,
+ * event is sent during {@code execve}; audit's records at its exit, a little later. An exec event is parked until its
+ * witness comes: when {@code /proc} no longer shows the process by the time the event is enriched (a short-lived
+ * process), the witness names the program; when {@code /proc} gave one that differs (a read racing the process's exit
+ * gives a piece of its command line), the witness's wins; when both agree the event keeps {@code context: proc}. It waits
  * until the witnesses' own clock (the latest record time seen, of any audit event) has gone {@link #GRACE} past the
  * exec (its records would have come by then: the kernel queues them in order), or at the latest until {@link #wait}
  * passes; then it goes out with what is known: never dropped. The audit clock, not the wall clock, decides in the normal
  * case because audit's records lag behind the proc connector by as much as the kernel's audit queue holds, more than a
- * second when the machine is busy. While one event is
- * parked, the proc events after it queue behind it so that the channel's order holds; at most {@link #maxParked} wait,
+ * second when the machine is busy. While one event is parked, the proc events after it queue behind it so that the channel's order holds; at most {@link #maxParked} wait,
  * past that the oldest goes out as it is. A witness that comes first is kept for a while ({@link #RECENT}) for the exec
  * event it belongs to. With a {@code wait} of zero nothing is parked: only witnesses that came first fill in.
  *
@@ -73,32 +74,51 @@ final class ExecParking {
     }
 
     /**
-     * Takes a proc event about to be delivered: returns it, filled in by a witness that came first where it lacked its
-     * program, or null when it is held (then {@link #release} gives it back); or, when the parking lot is full, returns
+     * Takes a proc event about to be delivered: returns it, confirmed by a witness that came first, or null when it is
+     * held (then {@link #release} gives it back); or, when the parking lot is full, returns
      * its oldest event and holds this one.
      */
     ProcessEvent admit(ProcessEvent e) {
         ProcessEvent event = e;
-        boolean lacks = event.kernel() instanceof ProcEvent.Exec && event.process() != null
-                && event.process().lacksProgram();
-        if (lacks) {
+        boolean exec = event.kernel() instanceof ProcEvent.Exec && event.process() != null;
+        boolean lacks = exec && event.process().lacksProgram();
+        if (exec) {
             ExecWitness w = recent.remove(event.kernel().subjectTgid());
             if (w != null && Duration.between(w.time(), event.time()).abs().compareTo(SAME_EXEC) < 0) {
-                table.learn(event.kernel().subjectTgid(), w.execComm(), w.execExe(), cmdline(w), w.execCwd());
-                event = event.withProcess(filled(event.process(), w));
+                event = confirmed(event, w);
+                exec = false; // its witness is here: nothing to wait for
                 lacks = false;
             }
         }
-        boolean park = wait.isPositive() && (lacks || !parked.isEmpty());
+        // Waiting, every exec waits for its witness: /proc is read after the fact and can be half gone (a process
+        // exiting while its cmdline is read gives a piece of it), audit's records are the exec's own.
+        boolean park = wait.isPositive() && (exec || !parked.isEmpty());
         if (!park) {
             return event;
         }
-        parked.addLast(new Parked(event, lacks));
-        undated |= lacks;
+        parked.addLast(new Parked(event, exec));
+        undated |= exec;
         if (parked.size() > maxParked) {
             return parked.pollFirst().event;
         }
         return null;
+    }
+
+    /**
+     * The exec event as its witness says: the program filled in where {@code /proc} did not give it, or corrected where
+     * {@code /proc} gave another (context {@code audit}); unchanged (context {@code proc}) where both agree. The table
+     * learns what the witness said.
+     */
+    private ProcessEvent confirmed(ProcessEvent event, ExecWitness w) {
+        ProcessInfo p = event.process();
+        String cmdline = cmdline(w);
+        boolean agrees = p.exe() != null && p.exe().equals(w.execExe()) && p.cmdline() != null
+                && p.cmdline().equals(cmdline);
+        if (agrees || w.execExe() == null && cmdline == null) {
+            return event;
+        }
+        table.learn(event.kernel().subjectTgid(), w.execComm(), w.execExe(), cmdline, w.execCwd(), true);
+        return event.withProcess(filled(p, w));
     }
 
     /** Takes a witness: fills in the parked events of its process, or keeps it for an exec event still to come. */
@@ -120,15 +140,17 @@ final class ExecParking {
                 laterExec = true;
                 break; // the process ran another program since: its own witness will come
             }
-            if (p.waiting || filled && p.event.process() != null && p.event.process().lacksProgram()) {
-                p.event = p.event.withProcess(filled(p.event.process(), w));
+            if (p.waiting) {
+                p.event = confirmed(p.event, w);
                 p.waiting = false;
                 filled = true;
+            } else if (filled && p.event.process() != null && p.event.process().lacksProgram()) {
+                p.event = p.event.withProcess(filled(p.event.process(), w));
             }
         }
         if (!laterExec) {
             // Later events (its exit, its children's forks) find the program in the table.
-            table.learn(tgid, w.execComm(), w.execExe(), cmdline(w), w.execCwd());
+            table.learn(tgid, w.execComm(), w.execExe(), cmdline(w), w.execCwd(), false);
         }
         if (!filled) {
             // Its exec event has not come yet (audit was faster), or went out already: kept for the first case.

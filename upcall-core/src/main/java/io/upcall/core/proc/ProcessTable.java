@@ -172,12 +172,13 @@ final class ProcessTable {
 
     /**
      * Fills in the program of {@code tgid} from an exec witness (audit's records) when the table does not know it (the
-     * process was gone before {@code /proc} could be read); returns its new view, or null when the table has no such
-     * process or knows its program already.
+     * process was gone before {@code /proc} could be read), or, with {@code override}, replaces what {@code /proc} gave
+     * (a read that raced the process's exit); returns its new view, or null when the table has no such process or knows
+     * its program already.
      */
-    ProcessInfo learn(int tgid, String comm, String exe, String cmdline, String cwd) {
+    ProcessInfo learn(int tgid, String comm, String exe, String cmdline, String cwd, boolean override) {
         Entry e = entries.get(tgid);
-        if (e == null || e.exe != null && e.cmdline != null) {
+        if (e == null || !override && e.exe != null && e.cmdline != null) {
             return null;
         }
         e.comm = comm != null ? comm : e.comm;

@@ -83,7 +83,8 @@ class ShortLivedContextKernelIT {
     }
 
     /** The result of one storm: the children's exec events, and those carrying the program. */
-    record Result(int execs, long withProgram, long fromAudit, List<String> losses, List<ProcessInfo> examples) {}
+    record Result(int execs, long withProgram, long fromAudit, List<String> losses, List<ProcessInfo> examples,
+            long stormMillis) {}
 
     /** Runs the storm under {@code builder}'s stream, with the execve rule when {@code audit}; checks the state after. */
     static Result storm(Upcall.Builder builder, boolean audit) throws Exception {
@@ -91,14 +92,17 @@ class ShortLivedContextKernelIT {
         AuditStatus before = status();
         String key = AuditRuleSession.key("exec");
         int shell;
+        long stormNanos;
         try (Upcall upcall = builder.subscribe((e, end) -> seen.onEvent(e)).start()) {
             AuditRuleSession rules = audit ? AuditRuleSession.open(List.of(
                     AuditRuleParser.parse("-a always,exit -F arch=b64 -S execve -k " + key))) : null;
             try {
+                long start = System.nanoTime();
                 Process sh = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt " + CHILDREN
                         + " ]; do /bin/true & i=$((i+1)); done; wait").redirectErrorStream(true).start();
                 shell = (int) sh.pid();
                 assertThat(sh.waitFor(120, TimeUnit.SECONDS)).as("the storm ends").isTrue();
+                stormNanos = System.nanoTime() - start;
                 // Wait (bounded) until every child's exec event came out of the stream.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 for (int i = 0; i < 400 && seen.childExecs(shell).size() < CHILDREN && System.nanoTime() < deadline; i++) {
@@ -133,9 +137,10 @@ class ShortLivedContextKernelIT {
             System.out.println("audit exec records of the children: " + n + ", delivered at most " + max + " ms after "
                     + "their time");
         }
-        List<ProcessInfo> lacking = execs.stream().filter(p -> p == null || p.exe() == null || p.cmdline() == null
-                || !p.exe().endsWith("/true")).limit(3).toList();
-        return new Result(execs.size(), withProgram, fromAudit, List.copyOf(seen.losses), lacking);
+        List<ProcessInfo> lacking = execs.stream().filter(p -> p == null || p.exe() == null || !p.exe().endsWith("/true")
+                || !"/bin/true".equals(p.cmdline())).limit(3).toList();
+        return new Result(execs.size(), withProgram, fromAudit, List.copyOf(seen.losses), lacking,
+                TimeUnit.NANOSECONDS.toMillis(stormNanos));
     }
 
     private static AuditStatus status() throws Exception {
@@ -151,8 +156,9 @@ class ShortLivedContextKernelIT {
                 .source(ProcOptions.defaults().withExecWitnessWait(ProcOptions.DEFAULT_WITNESS_WAIT))
                 .source(AuditOptions.defaults()), true);
         System.out.printf("short-lived context, %d /bin/true children: without audit %d of %d exec events carry exe and "
-                + "argv; with audit %d of %d (%d filled in from audit)%n", CHILDREN, without.withProgram(),
-                without.execs(), with.withProgram(), with.execs(), with.fromAudit());
+                + "argv (storm %d ms); with audit %d of %d, %d filled in from audit (storm %d ms)%n", CHILDREN,
+                without.withProgram(), without.execs(), without.stormMillis(), with.withProgram(), with.execs(),
+                with.fromAudit(), with.stormMillis());
         System.out.println("with audit, examples lacking the program: " + with.examples());
         assertThat(with.losses()).as("no loss, or the count would not be the join's").isEmpty();
         assertThat(with.execs()).isEqualTo(CHILDREN);

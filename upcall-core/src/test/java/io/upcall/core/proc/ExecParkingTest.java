@@ -153,11 +153,26 @@ class ExecParkingTest {
     }
 
     @Test
-    void anExecReadFromProcIsNotParked() {
-        ProcessEvent e = (ProcessEvent) enricher.process(ev(exec(100)));
-        assertThat(e).isNotNull();
-        assertThat(e.process().context()).isEqualTo(ProcessInfo.FROM_PROC);
-        assertThat(e.process().cwd()).isNull();
+    void anExecReadFromProcWaitsForItsWitnessAndStaysProcWhenTheyAgree() {
+        assertThat(enricher.process(ev(exec(100)))).as("parked").isNull();
+        enricher.process(new Witness(100, "/fake/bin/bash", List.of("bash"), "/", "bash", T0));
+        List<Event> out = release(T0, false);
+        assertThat(out).hasSize(1);
+        ProcessInfo p = ((ProcessEvent) out.getFirst()).process();
+        assertThat(p.context()).isEqualTo(ProcessInfo.FROM_PROC);
+        assertThat(p.cwd()).isNull();
+    }
+
+    @Test
+    void aProcReadThatDisagreesWithTheWitnessTakesTheWitnesssProgram() {
+        // A read of /proc racing the process's exit gave a piece of its command line: audit's record is the exec's own.
+        assertThat(enricher.process(ev(exec(100)))).isNull();
+        enricher.process(new Witness(100));
+        ProcessInfo p = ((ProcessEvent) release(T0, false).getFirst()).process();
+        assertThat(p.context()).isEqualTo(ProcessInfo.FROM_AUDIT);
+        assertThat(p.cmdline()).isEqualTo("/bin/true x");
+        ProcessEvent exit = (ProcessEvent) enricher.process(ev(exit(100)));
+        assertThat(exit.process().exe()).as("the table corrected too").isEqualTo("/usr/bin/true");
     }
 
     @Test
