@@ -207,7 +207,7 @@ final class AuditCommand implements Callable<Integer> {
                     "  upcall audit watch --rule '-a always,exit -F arch=b64 -S chroot -k jail'",
                     "  upcall audit watch --rule '-w /etc/shadow -p wa -k shadow' --json",
                     "  upcall audit watch --key jail   (events of rules added with auditctl)",
-                    "  upcall audit watch --daemon --json   (as the audit daemon, when auditd does not run)"})
+                    "  upcall audit watch --daemon --json   (when no auditd runs)"})
     static final class Watch implements Callable<Integer> {
         @CommandLine.ParentCommand
         AuditCommand audit;

@@ -23,9 +23,9 @@ final class AuditContextOption {
     @Option(names = "--audit-context", description = "Take the program (exe, argv, cwd) of processes gone before /proc "
             + "could be read from audit's execve records: receives audit (CAP_AUDIT_READ) and adds an execve rule keyed "
             + "upcall-PID-exec for the run, removed at exit (CAP_AUDIT_CONTROL; enables auditing for the run if it is "
-            + "disabled). While it is in place every exec on the machine is audited, with its arguments. An exec event "
-            + "of a process gone from /proc waits for its records (at most 5 s); process.context says where each "
-            + "program came from.")
+            + "disabled). While it is in place every exec on the machine is audited, with its arguments. Each exec "
+            + "event waits for its records (at most 5 s; where /proc lacks or contradicts them, they win); "
+            + "process.context says where each program came from.")
     boolean on;
 
     /** The proc options with the wait for witnesses when asked for. */

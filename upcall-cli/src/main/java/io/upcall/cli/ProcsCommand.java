@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 "  upcall procs                          a table, like forkstat",
                 "  upcall procs --json --events exec,exit",
                 "  upcall procs --tree $$$$ --ancestors    this shell and what it starts",
-                "  sudo upcall procs --audit-context --events exec   programs of short-lived processes too"})
+                "  sudo upcall procs --audit-context --events exec   short-lived too"})
 final class ProcsCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main parent;
