@@ -75,19 +75,17 @@ final class ExecParking {
 
     /**
      * Takes a proc event about to be delivered: returns it, confirmed by a witness that came first, or null when it is
-     * held (then {@link #release} gives it back); or, when the parking lot is full, returns
-     * its oldest event and holds this one.
+     * held (then {@link #release} gives it back); or, when the parking lot is full, returns its oldest event and holds
+     * this one.
      */
     ProcessEvent admit(ProcessEvent e) {
         ProcessEvent event = e;
         boolean exec = event.kernel() instanceof ProcEvent.Exec && event.process() != null;
-        boolean lacks = exec && event.process().lacksProgram();
         if (exec) {
             ExecWitness w = recent.remove(event.kernel().subjectTgid());
             if (w != null && Duration.between(w.time(), event.time()).abs().compareTo(SAME_EXEC) < 0) {
                 event = confirmed(event, w);
                 exec = false; // its witness is here: nothing to wait for
-                lacks = false;
             }
         }
         // Waiting, every exec waits for its witness: /proc is read after the fact and can be half gone (a process
