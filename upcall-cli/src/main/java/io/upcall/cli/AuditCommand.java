@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /** {@code upcall audit}: the kernel's audit status, and audit events live. */
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {AuditCommand.Status.class, AuditCommand.Enable.class, AuditCommand.Disable.class,
-                AuditCommand.Watch.class, AuditCommand.Parse.class},
+                AuditCommand.Watch.class, AuditCommand.Parse.class, AuditRulesCommand.class},
         description = {"The kernel's audit framework (NETLINK_AUDIT): its status, and its records as events, received "
                 + "from the read-only multicast group beside auditd. Without --rule, Upcall changes no audit rule: "
                 + "which syscalls are audited is up to the rules in place (auditctl).", ""})

@@ -66,7 +66,7 @@ class UsageErrorTest {
         "record  | x.pcapng --sources proc,,| --sources | has an empty item",
         "record  | x.pcapng --sources file | --sources | unknown source 'file'; this version records: ",
         "audit watch | --count 0           | --count | must be 1 or more",
-        "audit watch | --rule -D           | --rule  | rule '-D' at character 1: '-D' is not supported",
+        "audit watch | --rule -D           | --rule  | rule '-D' at character 1: '-D' is not a rule option",
     })
     void isRefusedWithTheReasonAndStatusTwo(String command, String args, String option, String reason) {
         String[] argv = (command + " " + args).trim().split("\\s+");

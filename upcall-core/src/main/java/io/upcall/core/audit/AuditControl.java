@@ -95,19 +95,31 @@ public final class AuditControl implements AutoCloseable {
 
     /** The keys of the rules in the kernel now ({@code AUDIT_LIST_RULES}); a rule without a key gives an empty string. */
     public List<String> ruleKeys() throws LinuxException {
+        List<String> keys = new ArrayList<>();
+        for (byte[] rule : listRules()) {
+            String key = AuditRule.keyOf(rule);
+            keys.add(key == null ? "" : key);
+        }
+        return keys;
+    }
+
+    /**
+     * The rules in the kernel now, in its order ({@code AUDIT_LIST_RULES}): each a {@code struct audit_rule_data} as
+     * the kernel sent it, for {@link io.upcall.protocol.audit.AuditRuleData#decode}.
+     */
+    public List<byte[]> listRules() throws LinuxException {
         int s = ++seq;
         socket.send(AuditStatus.request(Audit.AUDIT_LIST_RULES, s, new byte[0]));
-        List<String> keys = new ArrayList<>();
+        List<byte[]> rules = new ArrayList<>();
         await(s, "AUDIT_LIST_RULES", (cursor, batch, i) -> {
             if (cursor.type() == Audit.AUDIT_LIST_RULES) {
                 byte[] rule = new byte[cursor.payloadLength()];
                 MemorySegment.copy(batch.data(i), ValueLayout.JAVA_BYTE, cursor.payloadOffset(), rule, 0, rule.length);
-                String key = AuditRule.keyOf(rule);
-                keys.add(key == null ? "" : key);
+                rules.add(rule);
             }
             return cursor.type() == Netlink.NLMSG_DONE;
         });
-        return keys;
+        return rules;
     }
 
     private interface Reply {

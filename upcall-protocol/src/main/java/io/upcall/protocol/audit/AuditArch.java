@@ -50,6 +50,16 @@ public enum AuditArch {
         return n == null ? -1 : n;
     }
 
+    /** The arch whose {@code AUDIT_ARCH_*} value is {@code value}, or null. */
+    public static AuditArch ofValue(long value) {
+        for (AuditArch a : values()) {
+            if (a.value == value) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** The arch of a record's {@code arch=c000003e} field, or null. */
     public static AuditArch ofField(String hex) {
         if (hex == null || hex.isEmpty() || hex.length() > 8) {
