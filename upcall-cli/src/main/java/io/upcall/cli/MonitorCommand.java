@@ -43,6 +43,9 @@ final class MonitorCommand implements Callable<Integer> {
     @Mixin
     FilesOption files = new FilesOption();
 
+    @Mixin
+    AuditContextOption auditContext = new AuditContextOption();
+
     // The default on a line of its own: picocli would break the path at its dot to fill a line.
     @Option(names = "--relay-socket", paramLabel = "PATH", description = {"The relay's control socket.",
             "Default: ${DEFAULT-VALUE}"})
@@ -53,7 +56,7 @@ final class MonitorCommand implements Callable<Integer> {
         PrintWriter err = parent.spec.commandLine().getErr();
         Upcall.Builder builder = Upcall.builder()
                 .allSources(stream.buffer.receiveBuffer)
-                .source(StreamRunner.procOptions(stream, ProcOptions.defaults()))
+                .source(StreamRunner.procOptions(stream, auditContext.proc(ProcOptions.defaults())))
                 .skipUnavailable(true);
         FileOptions fileOptions = files.options(spec.commandLine());
         if (fileOptions != null) {
@@ -65,7 +68,8 @@ final class MonitorCommand implements Callable<Integer> {
         }
         StreamRunner runner = new StreamRunner(err);
         if (!relay) {
-            return runner.print(builder, parent.out(), stream.output(), "monitor");
+            return runner.print(builder, parent.out(), stream.output(), "monitor", e -> true,
+                    auditContext.session(err, "monitor"));
         }
         Relay forkRelay = Relay.create();
         RelayServer server;
@@ -76,7 +80,8 @@ final class MonitorCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            return runner.print(builder.subscribe(forkRelay), parent.out(), stream.output(), "monitor");
+            return runner.print(builder.subscribe(forkRelay), parent.out(), stream.output(), "monitor", e -> true,
+                    auditContext.session(err, "monitor"));
         } finally {
             server.close();
         }

@@ -5,6 +5,7 @@ import io.upcall.linux.Errno;
 import io.upcall.protocol.audit.Audit;
 import io.upcall.protocol.audit.AuditArch;
 import io.upcall.protocol.audit.AuditRecord;
+import io.upcall.protocol.audit.AuditSockaddr;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,9 +34,12 @@ final class AuditSummary {
         out.field("key", keyText(e));
         AuditRecord who = s != null ? s : e.main();
         out.beginObject("process");
-        for (String n : new String[] {"pid", "ppid", "uid", "auid", "euid"}) {
+        for (String n : new String[] {"pid", "ppid", "uid", "auid", "euid", "gid", "egid"}) {
             number(out, n, who.get(n));
         }
+        out.field("user", Names.user(who.get("uid"))).field("auid_user", Names.user(who.get("auid")))
+                .field("euid_user", Names.user(who.get("euid"))).field("group", Names.group(who.get("gid")))
+                .field("egid_group", Names.group(who.get("egid")));
         out.field("comm", who.get("comm")).field("exe", who.get("exe")).endObject();
         AuditRecord cwd = e.record(Audit.AUDIT_CWD);
         out.field("cwd", cwd == null ? null : cwd.get("cwd"));
@@ -50,6 +54,7 @@ final class AuditSummary {
         }
         out.endArray();
         mode(out, s);
+        sockaddr(out, e.record(Audit.AUDIT_SOCKADDR));
         List<String> argv = argv(e);
         if (argv == null) {
             out.nullField("argv");
@@ -84,6 +89,37 @@ final class AuditSummary {
         out.beginObject("mode").field("octal", String.format("%04o", mode)).field("setuid", (mode & 04000) != 0)
                 .field("setgid", (mode & 02000) != 0).field("sticky", (mode & 01000) != 0)
                 .field("world_writable", (mode & 0002) != 0).endObject();
+    }
+
+    /**
+     * The socket address of a SOCKADDR record ({@code connect}, {@code bind}, ...): {@code family}, and by family
+     * {@code address} and {@code port} (inet, inet6), {@code path} (unix; {@code @name} when abstract), {@code pid} and
+     * {@code groups} (netlink); null without the record.
+     */
+    static void sockaddr(JsonBuffer out, AuditRecord r) {
+        String hex = r == null ? null : r.get("saddr");
+        if (hex == null) {
+            out.nullField("sockaddr");
+            return;
+        }
+        AuditSockaddr a = AuditSockaddr.decode(hex);
+        out.beginObject("sockaddr").field("family", a.family());
+        if (a.address() != null) {
+            out.field("address", a.address());
+        }
+        if (a.port() >= 0) {
+            out.field("port", a.port());
+        }
+        if (a.path() != null) {
+            out.field("path", a.path());
+        }
+        if (a.pid() >= 0) {
+            out.field("pid", a.pid()).field("groups", a.groups());
+        }
+        if (a.malformed() != null) {
+            out.field("malformed", a.malformed());
+        }
+        out.endObject();
     }
 
     /** A failed syscall's {@code exit} (a negative errno) by name, {@code ENOENT}; null when it did not fail. */
