@@ -16,13 +16,15 @@ module io.upcall.core {
     exports io.upcall.core.device;
     exports io.upcall.core.audit;
     exports io.upcall.core.acct;
+    exports io.upcall.core.file;
     exports io.upcall.core.capture;
     exports io.upcall.core.hotplug;
     exports io.upcall.core.relay;
     exports io.upcall.core.coldplug;
+    exports io.upcall.core.guard;
 
     uses io.upcall.core.channel.Channel;
 
     provides io.upcall.core.channel.Channel with io.upcall.core.proc.ProcChannel, io.upcall.core.device.DeviceChannel,
-            io.upcall.core.audit.AuditChannel, io.upcall.core.acct.AcctChannel;
+            io.upcall.core.audit.AuditChannel, io.upcall.core.acct.AcctChannel, io.upcall.core.file.FileChannel;
 }

@@ -3,6 +3,7 @@ module io.upcall.protocol {
     exports io.upcall.protocol;
     exports io.upcall.protocol.audit;
     exports io.upcall.protocol.cnproc;
+    exports io.upcall.protocol.fanotify;
     exports io.upcall.protocol.genl;
     exports io.upcall.protocol.netlink;
     exports io.upcall.protocol.pcap;

@@ -6,6 +6,7 @@ import io.upcall.core.acct.DelayAccounting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code upcall acct}: taskstats exit records, like {@code lastcomm} with every figure. */
 @Command(name = "acct", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = AcctReportCommand.class,
         description = {"Process accounting from the kernel's taskstats exit records: one record per process when it "
                 + "ends (its threads summed), with CPU, memory high-water marks, faults, I/O, context switches and "
                 + "delays, like lastcomm with every figure. Needs root (registering for exit records).",
@@ -24,6 +26,12 @@ import picocli.CommandLine.Option;
                 "  upcall acct --user alice --count 10"})
 final class AcctCommand implements Callable<Integer> {
     private static final Path PASSWD = Path.of("/etc/passwd");
+    /**
+     * The pause after a partial batch: 20 ms, not the stream default of 2 ms. A record is about a process that already
+     * ended, so 20 ms more before it is printed costs nothing, and with fewer, fuller wake-ups Upcall's CPU per record
+     * at 1000 exits/s fell by a third to a half (BENCHMARKS.md §5). {@code -Dupcall.batchDelayNanos} still sets another.
+     */
+    static final Duration BATCH_DELAY = Duration.ofNanos(Long.getLong("upcall.batchDelayNanos", 20_000_000L));
 
     @CommandLine.ParentCommand
     Main parent;
@@ -75,7 +83,8 @@ final class AcctCommand implements Callable<Integer> {
             }
         }
         try {
-            return new StreamRunner(line.getErr()).print(Upcall.builder().source(options), parent.out(),
+            Upcall.Builder builder = Upcall.builder().source(options).batchDelay(BATCH_DELAY);
+            return new StreamRunner(line.getErr()).print(builder, parent.out(),
                     new StreamRunner.Output(json, stop.count, stop.duration,
                             json ? null : new TableFormatter(color.useColor(), Terminals.columns())), "acct");
         } finally {

@@ -4,8 +4,9 @@ import io.upcall.core.Upcall;
 import io.upcall.core.audit.AuditControl;
 import io.upcall.core.audit.AuditLog;
 import io.upcall.core.audit.AuditOptions;
-import io.upcall.core.json.JsonBuffer;
 import io.upcall.core.audit.AuditRuleSession;
+import io.upcall.core.audit.SystemRuleNames;
+import io.upcall.core.json.JsonBuffer;
 import io.upcall.linux.LinuxException;
 import io.upcall.protocol.audit.AuditRule;
 import io.upcall.protocol.audit.AuditRuleException;
@@ -205,7 +206,8 @@ final class AuditCommand implements Callable<Integer> {
             footer = {"", "Examples:",
                     "  upcall audit watch --rule '-a always,exit -F arch=b64 -S chroot -k jail'",
                     "  upcall audit watch --rule '-w /etc/shadow -p wa -k shadow' --json",
-                    "  upcall audit watch --key jail   (events of rules added with auditctl)"})
+                    "  upcall audit watch --key jail   (events of rules added with auditctl)",
+                    "  upcall audit watch --daemon --json   (when no auditd runs)"})
     static final class Watch implements Callable<Integer> {
         @CommandLine.ParentCommand
         AuditCommand audit;
@@ -219,10 +221,18 @@ final class AuditCommand implements Callable<Integer> {
         @Option(names = "--key", paramLabel = "K", description = "Only events of rules with key K (repeatable).")
         List<String> keys = List.of();
 
+        @Option(names = "--daemon", description = "Receive as the audit daemon (AUDIT_SET pid): the kernel sends its "
+                + "records to Upcall alone and stops logging them itself. Only when no other daemon is registered (a "
+                + "registered pid that no longer runs is replaced, with a warning); otherwise it refuses, naming the "
+                + "daemon's pid and command, exit 1. The role is given back at exit, also on SIGINT, SIGTERM and errors. "
+                + "Needs root (CAP_AUDIT_CONTROL).")
+        boolean daemon;
+
         @Option(names = "--rule", paramLabel = "RULE", description = "Add this audit rule for the run and delete it at "
                 + "exit, also on SIGINT, SIGTERM and errors (repeatable): -a always,exit -F arch=b64 -S NAME[,NAME] -k KEY, "
                 + "or -w PATH -p rwxa -k KEY. If auditing is disabled, it is enabled for the run and disabled again. "
-                + "Needs root (CAP_AUDIT_CONTROL).")
+                + "Each rule also gets the key upcall-PID-watch, so that upcall doctor can name one left behind by a "
+                + "killed run. Needs root (CAP_AUDIT_CONTROL).")
         List<String> rules = List.of();
 
         @CommandLine.Mixin
@@ -245,13 +255,14 @@ final class AuditCommand implements Callable<Integer> {
             List<AuditRule> compiled = new ArrayList<>();
             for (String r : rules) {
                 try {
-                    compiled.add(AuditRuleParser.parse(r));
+                    compiled.add(AuditRuleSession.tagged(AuditRuleParser.parse(r, SystemRuleNames.system()), "watch"));
                 } catch (AuditRuleException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--rule: " + e.getMessage());
                 }
             }
             Main main = (Main) audit.spec.parent().userObject();
-            AuditOptions options = AuditOptions.defaults().withKeys(Set.copyOf(keys)).withReceiveBuffer(buffer.receiveBuffer);
+            AuditOptions options = AuditOptions.defaults().withKeys(Set.copyOf(keys)).withReceiveBuffer(buffer.receiveBuffer)
+                    .withDaemon(daemon);
             PrintWriter err = spec.commandLine().getErr();
             StreamRunner runner = new StreamRunner(err);
             TableFormatter table = json ? null : new TableFormatter(color.useColor(), Terminals.columns());

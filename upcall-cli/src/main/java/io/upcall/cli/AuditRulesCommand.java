@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +58,34 @@ final class AuditRulesCommand implements Callable<Integer> {
     void print(String text) throws IOException {
         main().out().write(text.getBytes(StandardCharsets.UTF_8));
         main().out().flush();
+    }
+
+    /** One rule change the kernel may refuse. */
+    interface RuleChange {
+        void apply(AuditControl control, AuditRule rule) throws LinuxException;
+    }
+
+    /**
+     * Applies {@code change} to each rule in order, saying each done; the first refusal stops it, saying how many were
+     * done before ({@code why} explains the kernel's errno, or is empty).
+     */
+    int change(PrintWriter err, List<AuditRule> compiled, String verb, String done, RuleChange change,
+            IntFunction<String> why) throws IOException {
+        try (AuditControl control = AuditControl.open()) {
+            for (int i = 0; i < compiled.size(); i++) {
+                AuditRule r = compiled.get(i);
+                try {
+                    change.apply(control, r);
+                } catch (LinuxException e) {
+                    return refused(err, verb + " '" + r.text() + "'" + why.apply(e.errno()) + "; " + i + " of "
+                            + compiled.size() + " rules " + done + " before it", e, verb + " ...");
+                }
+                print(done + ": " + AuditRulePrinter.print(r.rule().appended()) + "\n");
+            }
+        } catch (LinuxException e) {
+            return refused(err, "open the audit control socket", e, verb + " ...");
+        }
+        return 0;
     }
 
     /** Says why the kernel refused, and for EPERM what it takes. */
@@ -241,25 +270,10 @@ final class AuditRulesCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             List<AuditRule> compiled = compile(spec.commandLine(), texts, file, false);
-            PrintWriter err = spec.commandLine().getErr();
-            try (AuditControl control = AuditControl.open()) {
-                for (int i = 0; i < compiled.size(); i++) {
-                    AuditRule r = compiled.get(i);
-                    try {
-                        control.addRule(r);
-                    } catch (LinuxException e) {
-                        String why = e.errno() == Errno.EEXIST ? " (the kernel has this rule already)"
-                                : e.errno() == Errno.EINVAL ? " (the kernel does not take this field, operator or "
-                                + "value on this list)" : "";
-                        return refused(err, "add '" + r.text() + "'" + why + "; " + i + " of " + compiled.size()
-                                + " rules added before it", e, "add ...");
-                    }
-                    rules.print("added: " + AuditRulePrinter.print(r.rule().appended()) + "\n");
-                }
-            } catch (LinuxException e) {
-                return refused(err, "open the audit control socket", e, "add ...");
-            }
-            return 0;
+            return rules.change(spec.commandLine().getErr(), compiled, "add", "added", AuditControl::addRule,
+                    errno -> errno == Errno.EEXIST ? " (the kernel has this rule already)"
+                            : errno == Errno.EINVAL ? " (the kernel does not take this field, operator or value on "
+                            + "this list)" : "");
         }
     }
 
@@ -287,24 +301,10 @@ final class AuditRulesCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             List<AuditRule> compiled = compile(spec.commandLine(), texts, null, true);
-            PrintWriter err = spec.commandLine().getErr();
-            try (AuditControl control = AuditControl.open()) {
-                for (int i = 0; i < compiled.size(); i++) {
-                    AuditRule r = compiled.get(i);
-                    try {
-                        control.deleteRule(new AuditRule(r.text(), r.key(), r.rule().appended().encode()));
-                    } catch (LinuxException e) {
-                        String why = e.errno() == Errno.ENOENT ? " (the kernel has no such rule; upcall audit rules "
-                                + "list shows those it has)" : "";
-                        return refused(err, "delete '" + r.text() + "'" + why + "; " + i + " of " + compiled.size()
-                                + " rules deleted before it", e, "delete ...");
-                    }
-                    rules.print("deleted: " + AuditRulePrinter.print(r.rule().appended()) + "\n");
-                }
-            } catch (LinuxException e) {
-                return refused(err, "open the audit control socket", e, "delete ...");
-            }
-            return 0;
+            return rules.change(spec.commandLine().getErr(), compiled, "delete", "deleted",
+                    (control, r) -> control.deleteRule(new AuditRule(r.text(), r.key(), r.rule().appended().encode())),
+                    errno -> errno == Errno.ENOENT ? " (the kernel has no such rule; upcall audit rules list shows "
+                            + "those it has)" : "");
         }
     }
 

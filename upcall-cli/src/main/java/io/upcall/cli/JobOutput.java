@@ -3,6 +3,7 @@ package io.upcall.cli;
 import io.upcall.core.JsonEventWriter;
 import io.upcall.core.Upcall;
 import io.upcall.core.acct.AcctOptions;
+import io.upcall.core.acct.JobCgroup;
 import io.upcall.core.acct.JobTracker;
 import io.upcall.core.proc.ProcEventType;
 import io.upcall.core.proc.ProcOptions;
@@ -47,6 +48,18 @@ final class JobOutput {
         }
     }
 
+    /** Removes the cgroup a job was run in, if Upcall made it; says so when it cannot. */
+    static void remove(JobCgroup group, PrintWriter err) {
+        if (group == null) {
+            return;
+        }
+        try {
+            group.close();
+        } catch (IOException e) {
+            err.println("upcall: warning: " + Printable.escape(e.getMessage()));
+        }
+    }
+
     static void print(JobEvent job, boolean json, OutputStream out, PrintWriter err) throws IOException {
         out.write((json ? JsonEventWriter.toJson(job) + "\n" : describe(job)).getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -71,6 +84,16 @@ final class JobOutput {
                 t.get(TaskstatsField.WRITE_CHAR)));
         s.append(String.format("  switch  %d voluntary, %d involuntary%n", t.get(TaskstatsField.NVCSW),
                 t.get(TaskstatsField.NIVCSW)));
+        if (j.unaccounted() > 0) {
+            s.append(String.format("  lost    %d members ended without a record reaching Upcall: not summed%n", j.unaccounted()));
+        }
+        if (j.cgroup() != null) {
+            var c = j.cgroup();
+            s.append(String.format("  cgroup  %s: cpu %.3fs by cpu.stat, %.3fs by the records (difference %+.3fs)%s%n",
+                    Printable.escape(c.path()), c.usageUs() / 1e6, j.runMicros() / 1e6, (j.runMicros() - c.usageUs()) / 1e6,
+                    c.writeBytes() < 0 ? ", no io.stat (no io controller)"
+                            : String.format(", io.stat read %d written %d bytes", c.readBytes(), c.writeBytes())));
+        }
         s.append("  by command:");
         j.commands().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> s.append(' ').append(Printable.escape(e.getKey())).append(' ').append(e.getValue()));

@@ -1,7 +1,9 @@
 package io.upcall.cli;
 
 import io.upcall.core.Upcall;
+import io.upcall.core.acct.JobCgroup;
 import io.upcall.core.acct.JobTracker;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
         description = {"Makes running process P and every descendant (those it has now, from /proc, and all it forks "
                 + "from now on) a job, waits until the last of them ended, and prints the job's record. Figures of "
                 + "what P's tree ran before it was added are in the records of those processes: they count.", ""},
-        footer = {"", "Example:", "  upcall jobs add --pid 1234 --name nightly-build --json"})
+        footer = {"", "Examples:", "  upcall jobs add --pid 1234 --name nightly-build --json",
+                "  upcall jobs add --cgroup system.slice/cron.service"})
 final class JobsAddCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -23,9 +26,14 @@ final class JobsAddCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     JobsCommand jobs;
 
-    @Option(names = "--pid", paramLabel = "P", required = true, converter = Converters.LivePidConverter.class,
+    @Option(names = "--pid", paramLabel = "P", converter = Converters.LivePidConverter.class,
             description = "The running process that is the job.")
     Integer pid;
+
+    @Option(names = "--cgroup", paramLabel = "PATH", description = "Instead of --pid: the processes of this cgroup v2 "
+            + "directory (and its child cgroups) are the job, with everything they fork and every process that enters "
+            + "it; the job ends when the cgroup is empty. Its own CPU and I/O counters are set beside the members' sum.")
+    String cgroup;
 
     @Option(names = "--name", paramLabel = "N", description = "The job's name in its record (default: pid P).")
     String name;
@@ -39,13 +47,31 @@ final class JobsAddCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        JobTracker tracker = new JobTracker(name != null ? name : "pid " + pid, List.of(), (int) ProcessHandle.current().pid());
+        if ((pid == null) == (cgroup == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --pid P or --cgroup PATH");
+        }
+        JobTracker tracker = new JobTracker(name != null ? name : pid != null ? "pid " + pid : cgroup, List.of(),
+                (int) ProcessHandle.current().pid());
+        if (cgroup != null) {
+            try {
+                tracker.follow(JobCgroup.existing(JobCgroup.resolve(cgroup)));
+            } catch (IOException e) {
+                err.println("upcall: --cgroup " + Printable.escape(cgroup) + ": " + Printable.escape(e.getMessage()));
+                return 1;
+            }
+        }
         Upcall upcall = JobOutput.stream(tracker, buffer.receiveBuffer, err);
         if (upcall == null) {
             return 1;
         }
         try (upcall) {
-            tracker.adopt(pid, Instant.now()); // after the stream started: no fork falls between /proc and the events
+            // After the stream started: no fork falls between /proc (or cgroup.procs) and the events.
+            if (pid != null) {
+                tracker.adopt(pid, Instant.now());
+            } else if (!tracker.adoptCgroup(Instant.now())) {
+                err.println("upcall: --cgroup " + Printable.escape(cgroup) + " holds no process: nothing to account");
+                return 1;
+            }
             JobOutput.awaitEnd(tracker);
         }
         JobOutput.print(tracker.record(Instant.now()), json, jobs.parent.out(), err);

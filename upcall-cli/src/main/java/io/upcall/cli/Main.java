@@ -41,7 +41,7 @@ public final class Main implements Runnable {
      * (BENCHMARKS.md, start-up); a run that names its command gets only that one.
      */
     private static final List<Class<?>> COMMANDS = List.of(MonitorCommand.class, ProcsCommand.class,
-            DevicesCommand.class, AuditCommand.class, AcctCommand.class, JobsCommand.class, RecordCommand.class,
+            DevicesCommand.class, AuditCommand.class, AcctCommand.class, FilesCommand.class, GuardCommand.class, JobsCommand.class, RecordCommand.class,
             ReplayCommand.class, RelayCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {

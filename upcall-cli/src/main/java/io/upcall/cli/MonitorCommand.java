@@ -1,6 +1,7 @@
 package io.upcall.cli;
 
 import io.upcall.core.Upcall;
+import io.upcall.core.file.FileOptions;
 import io.upcall.core.proc.ProcOptions;
 import io.upcall.core.relay.Relay;
 import io.upcall.core.relay.RelayServer;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  upcall monitor",
                 "  upcall monitor --json --duration 10s > events.jsonl",
+                "  upcall monitor --files /etc   also file events in /etc",
                 "  sudo upcall monitor --relay   also signal registered processes on forks"})
 final class MonitorCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
@@ -38,6 +40,12 @@ final class MonitorCommand implements Callable<Integer> {
     @Mixin
     RulesOption rules = new RulesOption();
 
+    @Mixin
+    FilesOption files = new FilesOption();
+
+    @Mixin
+    AuditContextOption auditContext = new AuditContextOption();
+
     // The default on a line of its own: picocli would break the path at its dot to fill a line.
     @Option(names = "--relay-socket", paramLabel = "PATH", description = {"The relay's control socket.",
             "Default: ${DEFAULT-VALUE}"})
@@ -48,15 +56,20 @@ final class MonitorCommand implements Callable<Integer> {
         PrintWriter err = parent.spec.commandLine().getErr();
         Upcall.Builder builder = Upcall.builder()
                 .allSources(stream.buffer.receiveBuffer)
-                .source(StreamRunner.procOptions(stream, ProcOptions.defaults()))
+                .source(StreamRunner.procOptions(stream, auditContext.proc(ProcOptions.defaults())))
                 .skipUnavailable(true);
+        FileOptions fileOptions = files.options(spec.commandLine());
+        if (fileOptions != null) {
+            builder.source(fileOptions);
+        }
         int usage = rules.apply(builder, spec.commandLine(), err);
         if (usage != 0) {
             return usage;
         }
         StreamRunner runner = new StreamRunner(err);
         if (!relay) {
-            return runner.print(builder, parent.out(), stream.output(), "monitor");
+            return runner.print(builder, parent.out(), stream.output(), "monitor", e -> true,
+                    auditContext.session(err, "monitor"));
         }
         Relay forkRelay = Relay.create();
         RelayServer server;
@@ -67,7 +80,8 @@ final class MonitorCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            return runner.print(builder.subscribe(forkRelay), parent.out(), stream.output(), "monitor");
+            return runner.print(builder.subscribe(forkRelay), parent.out(), stream.output(), "monitor", e -> true,
+                    auditContext.session(err, "monitor"));
         } finally {
             server.close();
         }

@@ -3,6 +3,7 @@ package io.upcall.cli;
 import io.upcall.core.Upcall;
 import io.upcall.core.proc.ProcEventType;
 import io.upcall.core.proc.ProcOptions;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  upcall procs                          a table, like forkstat",
                 "  upcall procs --json --events exec,exit",
-                "  upcall procs --tree $$$$ --ancestors    this shell and what it starts"})
+                "  upcall procs --tree $$$$ --ancestors    this shell and what it starts",
+                "  sudo upcall procs --audit-context --events exec   short-lived too"})
 final class ProcsCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main parent;
@@ -34,11 +36,17 @@ final class ProcsCommand implements Callable<Integer> {
                     + "On Linux 6.6+ the kernel filters them.")
     List<String> events;
 
+    @Mixin
+    AuditContextOption auditContext = new AuditContextOption();
+
     @Override
     public Integer call() throws Exception {
         Set<ProcEventType> wanted = EventTypes.parse(events, spec.commandLine());
         Upcall.Builder builder = Upcall.builder().source(StreamRunner.procOptions(stream,
-                ProcOptions.defaults().withEvents(wanted)));
-        return new StreamRunner(parent.spec.commandLine().getErr()).print(builder, parent.out(), stream.output(), "procs");
+                auditContext.proc(ProcOptions.defaults().withEvents(wanted))));
+        builder = auditContext.source(builder, stream.buffer.receiveBuffer);
+        PrintWriter err = parent.spec.commandLine().getErr();
+        return new StreamRunner(err).print(builder, parent.out(), stream.output(), "procs",
+                AuditContextOption::procsShows, auditContext.session(err, "procs"));
     }
 }

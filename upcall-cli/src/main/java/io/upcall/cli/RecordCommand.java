@@ -6,6 +6,8 @@ import io.upcall.core.channel.Channel;
 import io.upcall.core.channel.ChannelOptions;
 import io.upcall.core.channel.Channels;
 import io.upcall.core.device.DeviceOptions;
+import io.upcall.core.file.FileChannel;
+import io.upcall.core.file.FileOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  upcall record procs.pcapng --count 50",
                 "  upcall replay procs.pcapng --json",
+                "  upcall record files.pcapng --files /etc --duration 60s",
                 "  tshark -r procs.pcapng"})
 final class RecordCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -33,11 +36,15 @@ final class RecordCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The pcapng file to write (replaced if it exists).")
     Path file;
 
-    @Option(names = "--sources", paramLabel = "SOURCE[,SOURCE...]", description = "Channels to record (default: proc); upcall doctor lists them.")
-    List<String> sources = List.of("proc");
+    @Option(names = "--sources", paramLabel = "SOURCE[,SOURCE...]", description = "Channels to record (default: proc, or file "
+            + "with --files alone); upcall doctor lists them.")
+    List<String> sources;
 
     @Option(names = "--udev", description = "With the device source, also udev's re-broadcast (group 2, libudev format).")
     boolean udev;
+
+    @CommandLine.Mixin
+    FilesOption files = new FilesOption();
 
     /** --count N stops right after the messages that make N events of the replay. */
     @CommandLine.Mixin
@@ -50,9 +57,19 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         List<Channel<?>> channels = new ArrayList<>();
-        for (String s : CommaLists.split(sources, "--sources", "channels such as proc,device", spec.commandLine())) {
+        List<String> chosen = sources != null ? sources : List.of(files.files != null ? "file" : "proc");
+        for (String s : CommaLists.split(chosen, "--sources", "channels such as proc,device", spec.commandLine())) {
             channels.add(Channels.named(s).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
                     "--sources: unknown source '" + s + "'; this version records: " + Channels.names())));
+        }
+        FileOptions fileOptions = files.options(spec.commandLine());
+        boolean fileChosen = channels.stream().anyMatch(c -> c.name().equals(FileChannel.NAME));
+        if (fileOptions != null && !fileChosen) {
+            channels.add(FileChannel.INSTANCE); // --files means the file channel
+        }
+        if (fileOptions == null && fileChosen) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--sources file needs --files PATH: fanotify "
+                    + "reports only what is marked");
         }
         StreamRunner runner = new StreamRunner(err);
         String version = new Main.Version().getVersion()[0];
@@ -67,7 +84,8 @@ final class RecordCommand implements Callable<Integer> {
         Upcall.Builder builder = Upcall.builder().rawTap(recorder);
         for (Channel<?> c : channels) {
             ChannelOptions options = c.defaults().withReceiveBuffer(buffer.receiveBuffer);
-            builder.source(options instanceof DeviceOptions d ? d.withUdev(udev) : options);
+            builder.source(options instanceof DeviceOptions d ? d.withUdev(udev)
+                    : options instanceof FileOptions ? fileOptions : options);
         }
         int status = runner.run(builder, stop.duration, "record", new StreamRunner.Session() {
             @Override

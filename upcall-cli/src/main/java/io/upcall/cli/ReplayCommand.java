@@ -2,6 +2,8 @@ package io.upcall.cli;
 
 import io.upcall.core.Upcall;
 import io.upcall.core.capture.CaptureReplay;
+import io.upcall.core.channel.Channel;
+import io.upcall.core.channel.Channels;
 import io.upcall.core.proc.ProcEventType;
 import io.upcall.core.proc.ProcOptions;
 import java.io.IOException;
@@ -90,7 +92,11 @@ final class ReplayCommand implements Callable<Integer> {
         }
         ProcOptions proc = ProcOptions.defaults().withEvents(types)
                 .withProcessContext(false).withPid(pid).withTree(tree);
-        Upcall.Builder builder = Upcall.builder().allSources(0).source(proc);
+        Upcall.Builder builder = Upcall.builder();
+        for (Channel<?> c : Channels.all()) { // every channel a capture may hold, those monitor opens only when asked too
+            builder.source(c.defaults());
+        }
+        builder.source(proc);
         int usage = rules.apply(builder, spec.commandLine(), err);
         if (usage != 0) {
             return usage;

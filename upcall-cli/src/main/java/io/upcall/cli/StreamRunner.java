@@ -2,6 +2,8 @@ package io.upcall.cli;
 
 import io.upcall.core.Upcall;
 import io.upcall.core.event.ErrorHandler;
+import io.upcall.core.event.Event;
+import io.upcall.core.event.Subscriber;
 import io.upcall.core.proc.ProcOptions;
 import io.upcall.linux.LinuxException;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The one lifecycle of every streaming command ({@code monitor}, {@code procs}, {@code devices}, {@code record},
@@ -64,16 +67,54 @@ final class StreamRunner {
 
     /** Streams {@code builder}'s events to {@code out}, as the table or JSON Lines. */
     int print(Upcall.Builder builder, OutputStream out, Output settings, String command) throws InterruptedException {
+        return print(builder, out, settings, command, e -> true, new Session() { });
+    }
+
+    /**
+     * Streams the events {@code shown} keeps to {@code out}; {@code around} runs once the stream listens (before the
+     * table's header is flushed) and after it closed.
+     */
+    int print(Upcall.Builder builder, OutputStream out, Output settings, String command, Predicate<Event> shown,
+            Session around) throws InterruptedException {
         EventOutput output = new EventOutput(out, settings.table(), settings.count(), this::stop);
-        return run(builder.subscribe(output), settings.duration(), command, new Session() {
+        Subscriber subscriber = new Subscriber() {
             @Override
-            public int started(Upcall upcall) {
+            public void onEvent(Event event, boolean endOfBatch) throws Exception {
+                if (shown.test(event)) {
+                    output.onEvent(event, endOfBatch);
+                } else if (endOfBatch) {
+                    output.onEndOfBatch();
+                }
+            }
+
+            @Override
+            public void onEndOfBatch() throws Exception {
+                output.onEndOfBatch();
+            }
+
+            @Override
+            public void onClose() throws Exception {
+                output.onClose();
+            }
+        };
+        return run(builder.subscribe(subscriber), settings.duration(), command, new Session() {
+            @Override
+            public int started(Upcall upcall) throws IOException {
+                int status = around.started(upcall);
+                if (status != 0) {
+                    return status;
+                }
                 try {
                     output.flush(); // the table's header now: on a quiet machine the first event may be a while
                 } catch (IOException e) {
                     stop(); // standard output is gone already (`| head`): end quietly, as onError does
                 }
                 return 0;
+            }
+
+            @Override
+            public void closed() throws IOException, InterruptedException {
+                around.closed();
             }
         });
     }

@@ -123,7 +123,8 @@ class ArchitectureTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(exported).containsExactlyInAnyOrder("io.upcall.core", "io.upcall.core.event", "io.upcall.core.json",
                 "io.upcall.core.channel", "io.upcall.core.proc", "io.upcall.core.device", "io.upcall.core.audit", "io.upcall.core.capture",
-                "io.upcall.core.hotplug", "io.upcall.core.relay", "io.upcall.core.coldplug", "io.upcall.core.acct");
+                "io.upcall.core.hotplug", "io.upcall.core.relay", "io.upcall.core.coldplug", "io.upcall.core.acct",
+                "io.upcall.core.file", "io.upcall.core.guard");
         assertThat(core.provides()).anySatisfy(p -> assertThat(p.service()).isEqualTo("io.upcall.core.channel.Channel"));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.upcall.core.audit.AuditControl;
+import io.upcall.linux.NetlinkSocket;
 import io.upcall.protocol.audit.AuditStatus;
 import java.io.File;
 import java.nio.file.Files;
@@ -57,6 +58,11 @@ class AuditCliKernelIT {
         }
     }
 
+    /** Whether a rule in the kernel has {@code key} among its keys (Upcall adds upcall-PID-watch beside it). */
+    private static boolean hasKey(String key) throws Exception {
+        return ruleKeys().stream().anyMatch(k -> List.of(k.split("\u0001")).contains(key));
+    }
+
     private static String key() {
         return "upcall-cli-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -74,7 +80,7 @@ class AuditCliKernelIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             boolean present = false;
             for (int i = 0; i < 300 && !present && watch.isAlive() && System.nanoTime() < deadline; i++) {
-                present = ruleKeys().contains(key);
+                present = hasKey(key);
                 Thread.sleep(100);
             }
             assertThat(present).as("rule in the kernel while watch runs; it said: %s", Files.readString(err)).isTrue();
@@ -85,7 +91,7 @@ class AuditCliKernelIT {
             watch.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(watch.exitValue()).as(Files.readString(err)).isZero();
-        assertThat(ruleKeys()).doesNotContain(key);
+        assertThat(hasKey(key)).isFalse();
         assertThat(status().enabled()).isEqualTo(before.enabled());
     }
 
@@ -117,7 +123,7 @@ class AuditCliKernelIT {
         assertThat(r.status()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains("upcall: cannot add the audit rules: AUDIT_ADD_RULE(NETLINK_AUDIT)", "EEXIST")
                 .doesNotContain("Exception");
-        assertThat(ruleKeys()).doesNotContain(key);
+        assertThat(hasKey(key)).isFalse();
         assertThat(status().enabled()).isEqualTo(before.enabled());
     }
 
@@ -136,7 +142,60 @@ class AuditCliKernelIT {
         Child.Result r = Child.run(new ProcessBuilder(cmd).directory(dir.toFile()), 60);
         assertThat(r.status()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).contains("upcall: cannot").doesNotContain("Exception");
-        assertThat(ruleKeys()).doesNotContain(key);
+        assertThat(hasKey(key)).isFalse();
         assertThat(status().enabled()).isEqualTo(before.enabled());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void asTheDaemonItHoldsTheRoleWhileItRunsAndGivesItBackOnASignal(String signal) throws Exception {
+        AuditStatus before = status();
+        assumeTrue(before.pid() == 0, "another audit daemon holds the role (pid " + before.pid() + ")");
+        Path err = dir.resolve("err.txt");
+        Process watch = upcall(List.of("env", "--default-signal=INT,TERM"), "audit", "watch", "--daemon", "--json")
+                .redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            boolean held = false;
+            for (int i = 0; i < 300 && !held && watch.isAlive() && System.nanoTime() < deadline; i++) {
+                held = status().pid() == watch.pid();
+                Thread.sleep(100);
+            }
+            assertThat(held).as("the daemon role while watch --daemon runs; it said: %s", Files.readString(err)).isTrue();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(watch.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            assertThat(watch.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            watch.destroy();
+            watch.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(watch.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(status().pid()).as("the role given back").isZero();
+    }
+
+    @Test
+    void asTheDaemonItIsRefusedWhileAnotherHoldsTheRoleNamingIt() throws Exception {
+        assumeTrue(status().pid() == 0, "another audit daemon holds the role");
+        long self = ProcessHandle.current().pid();
+        try (NetlinkSocket other = NetlinkSocket.open(NetlinkSocket.NETLINK_AUDIT);
+                AuditControl control = AuditControl.open()) {
+            other.bind(0);
+            // This test's own socket is the "other daemon": the kernel takes a pid only from its own process.
+            try {
+                other.send(new AuditStatus(AuditStatus.AUDIT_STATUS_PID, 0, 0, self, 0, 0, 0, 0, 0, 0, 0).setRequest(1));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                for (int i = 0; i < 100 && control.status().pid() != self && System.nanoTime() < deadline; i++) {
+                    Thread.sleep(50);
+                }
+                assertThat(control.status().pid()).isEqualTo(self);
+                Child.Result r = Child.run(upcall(List.of(), "audit", "watch", "--daemon", "--duration", "20"), 60);
+                assertThat(r.status()).as(r.err()).isEqualTo(1);
+                assertThat(r.err()).contains("pid " + self + " (java) holds the audit daemon role", "EEXIST")
+                        .doesNotContain("Exception");
+                assertThat(control.status().pid()).as("the other daemon keeps it").isEqualTo(self);
+            } finally {
+                control.set(new AuditStatus(AuditStatus.AUDIT_STATUS_PID, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            }
+            assertThat(control.status().pid()).isZero();
+        }
     }
 }

@@ -73,6 +73,9 @@ class JobsCliKernelIT {
         assertThat(record.get("source").asText()).isEqualTo("acct");
         assertThat(record.get("type").asText()).isEqualTo("job");
         int root = record.get("pid").asInt();
+        // Lost forks are found again (rescan); a lost exit record is not to be had: the sum is then short by it.
+        assumeTrue(!record.get("loss").has("acct") && record.get("unaccounted").asInt() == 0,
+                "exit records were lost while the job ran: " + record.get("loss"));
 
         // Follow the tree from the jar's fork of the first process, in the kernel's order.
         Set<Integer> live = new HashSet<>();

@@ -64,7 +64,11 @@ class UsageErrorTest {
         "devices | --action add,           | --action| 'add,' has an empty item",
         "devices | --subsystem net,,       | --subsystem | has an empty item",
         "record  | x.pcapng --sources proc,,| --sources | has an empty item",
-        "record  | x.pcapng --sources file | --sources | unknown source 'file'; this version records: ",
+        "record  | x.pcapng --sources nosuch | --sources | unknown source 'nosuch'; this version records: ",
+        "record  | x.pcapng --sources file | --sources file | needs --files PATH",
+        "files   | /no/such/path           | no such | file or directory: /no/such/path",
+        "files   | /tmp --events opens     | --events | unknown value 'opens'; use create, open, open_exec",
+        "files   | /tmp --mount --filesystem | --mount | --filesystem",
         "audit watch | --count 0           | --count | must be 1 or more",
         "audit watch | --rule -D           | --rule  | rule '-D' at character 1: '-D' is not a rule option",
     })

@@ -14,6 +14,7 @@ import io.upcall.core.channel.RawTap;
 import io.upcall.core.channel.StreamContext;
 import io.upcall.core.channel.WallClock;
 import io.upcall.core.event.ErrorHandler;
+import io.upcall.core.event.Producer;
 import io.upcall.core.event.Reaction;
 import io.upcall.core.event.Subscriber;
 import io.upcall.core.pipeline.LiveContext;
@@ -50,13 +51,16 @@ public final class Upcall implements AutoCloseable {
     private final Pipeline pipeline;
     private final Map<String, LiveChannel> channels;
     private final List<Reaction> reactions;
+    private final List<Producer> producers;
     private final List<String> warnings;
     private boolean closed;
 
-    private Upcall(Pipeline pipeline, Map<String, LiveChannel> channels, List<Reaction> reactions, List<String> warnings) {
+    private Upcall(Pipeline pipeline, Map<String, LiveChannel> channels, List<Reaction> reactions, List<Producer> producers,
+            List<String> warnings) {
         this.pipeline = pipeline;
         this.channels = channels;
         this.reactions = reactions;
+        this.producers = producers;
         this.warnings = warnings;
     }
 
@@ -102,6 +106,9 @@ public final class Upcall implements AutoCloseable {
         for (LiveChannel c : channels.values()) {
             c.close();
         }
+        for (Producer p : producers) {
+            p.close();
+        }
         Builder.closeReactions(reactions, pipeline, patience);
         return pipeline.close(patience);
     }
@@ -121,6 +128,7 @@ public final class Upcall implements AutoCloseable {
         private int queueCapacity = 65_536;
         private final List<Subscriber> subscribers = new ArrayList<>();
         private final List<Reaction> reactions = new ArrayList<>();
+        private final List<Producer> producers = new ArrayList<>();
         private ErrorHandler errors = ErrorHandler.logging();
         private Clock clock = Clock.systemUTC();
         private RawTap tap;
@@ -138,10 +146,15 @@ public final class Upcall implements AutoCloseable {
             return this;
         }
 
-        /** Listens to every registered channel, each with its default options and {@code receiveBuffer} bytes. */
+        /**
+         * Listens to every registered channel that {@linkplain Channel#joinsMonitor() joins by default}, each with its
+         * default options and {@code receiveBuffer} bytes.
+         */
         public Builder allSources(int receiveBuffer) {
             for (Channel<?> c : Channels.all()) {
-                source(c.defaults().withReceiveBuffer(receiveBuffer));
+                if (c.joinsMonitor()) {
+                    source(c.defaults().withReceiveBuffer(receiveBuffer));
+                }
             }
             return this;
         }
@@ -188,6 +201,15 @@ public final class Upcall implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a producer (the permission guard): events it makes itself, into the same stream. A stream may have
+         * producers and no channel.
+         */
+        public Builder produce(Producer producer) {
+            producers.add(Objects.requireNonNull(producer));
+            return this;
+        }
+
         public Builder errorHandler(ErrorHandler handler) {
             this.errors = Objects.requireNonNull(handler);
             return this;
@@ -210,7 +232,7 @@ public final class Upcall implements AutoCloseable {
          * @throws LinuxException when the kernel refuses a channel (the message names the call and errno)
          */
         public Upcall start() throws LinuxException {
-            if (sources.isEmpty()) {
+            if (sources.isEmpty() && producers.isEmpty()) {
                 throw new IllegalStateException("no source chosen: call source(...), e.g. source(ProcOptions.defaults())");
             }
             List<String> warnings = new CopyOnWriteArrayList<>();
@@ -236,9 +258,28 @@ public final class Upcall implements AutoCloseable {
                     }
                 }
             }
-            if (refusal != null && (!skipUnavailable || live.isEmpty())) {
+            List<Producer> started = new ArrayList<>();
+            LinuxException producerRefusal = null; // a producer (the guard) is never optional: it was asked for by name
+            for (int i = 0; i < producers.size() && producerRefusal == null && (refusal == null || skipUnavailable); i++) {
+                Producer p = producers.get(i);
+                try {
+                    p.start(() -> pipeline.publisher(p.channel()));
+                    started.add(p);
+                } catch (LinuxException ex) {
+                    producerRefusal = ex;
+                }
+            }
+            if (producerRefusal != null || refusal != null && (!skipUnavailable || live.isEmpty() && started.isEmpty())) {
+                refusal = producerRefusal != null ? producerRefusal : refusal;
                 for (LiveChannel c : live.values()) {
                     closeQuietly(c);
+                }
+                for (Producer p : started) {
+                    try {
+                        p.close();
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 try {
                     closeReactions(reactions, pipeline, Duration.ZERO);
@@ -248,7 +289,7 @@ public final class Upcall implements AutoCloseable {
                 }
                 throw refusal;
             }
-            return new Upcall(pipeline, live, List.copyOf(reactions), warnings);
+            return new Upcall(pipeline, live, List.copyOf(reactions), List.copyOf(started), warnings);
         }
 
         /**
@@ -258,8 +299,10 @@ public final class Upcall implements AutoCloseable {
          * Process context is not attached: {@code /proc} describes this machine now, not the capture.
          */
         public CaptureReplay.Summary replay(byte[] capture, BooleanSupplier stop) throws InterruptedException {
-            if (sources.isEmpty()) {
-                allSources(0);
+            if (sources.isEmpty()) { // every channel a capture may hold, those that join only when asked too
+                for (Channel<?> c : Channels.all()) {
+                    source(c.defaults());
+                }
             }
             CaptureReplay replay = new CaptureReplay(capture);
             Pipeline pipeline = pipeline(new StreamContext(false, replay.recorderPid()));

@@ -17,10 +17,13 @@ public final class Errno {
     public static final int EFAULT = 14;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
+    public static final int EXDEV = 18;
     public static final int ENODEV = 19;
+    public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ENOSPC = 28;
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
     public static final int ENOTSOCK = 88;
@@ -32,6 +35,7 @@ public final class Errno {
     public static final int EADDRINUSE = 98;
     public static final int ENOBUFS = 105;
     public static final int ECONNREFUSED = 111;
+    public static final int ESTALE = 116;
 
     private static final String[][] TABLE = new String[128][];
 
@@ -48,10 +52,13 @@ public final class Errno {
         name(EFAULT, "EFAULT", "Bad address");
         name(EBUSY, "EBUSY", "Device or resource busy");
         name(EEXIST, "EEXIST", "File exists");
+        name(EXDEV, "EXDEV", "Invalid cross-device link");
         name(ENODEV, "ENODEV", "No such device");
+        name(ENOTDIR, "ENOTDIR", "Not a directory");
         name(EINVAL, "EINVAL", "Invalid argument");
         name(ENFILE, "ENFILE", "Too many open files in system");
         name(EMFILE, "EMFILE", "Too many open files");
+        name(ENOSPC, "ENOSPC", "No space left on device");
         name(EPIPE, "EPIPE", "Broken pipe");
         name(ENOSYS, "ENOSYS", "Function not implemented");
         name(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
@@ -63,6 +70,7 @@ public final class Errno {
         name(EADDRINUSE, "EADDRINUSE", "Address already in use");
         name(ENOBUFS, "ENOBUFS", "No buffer space available");
         name(ECONNREFUSED, "ECONNREFUSED", "Connection refused");
+        name(ESTALE, "ESTALE", "Stale file handle");
     }
 
     private Errno() {}

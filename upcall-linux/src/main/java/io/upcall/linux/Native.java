@@ -45,6 +45,23 @@ final class Native {
     private static final MethodHandle ACCEPT4 =
             errnoHandle("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle READ = errnoHandle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** {@code int openat(int dirfd, const char *path, int flags, ...)}: never given a mode here (no O_CREAT). */
+    private static final MethodHandle OPENAT = errnoHandle("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle NAME_TO_HANDLE_AT =
+            errnoHandle("name_to_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN_BY_HANDLE_AT =
+            errnoHandle("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FSTATFS = errnoHandle("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle WRITE = errnoHandle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READLINK =
+            errnoHandle("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FANOTIFY_INIT = errnoHandle("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    /** {@code int fanotify_mark(int fd, unsigned int flags, uint64_t mask, int dirfd, const char *pathname)}. */
+    private static final MethodHandle FANOTIFY_MARK =
+            errnoHandle("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+    /** {@code int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param)}. */
+    private static final MethodHandle SCHED_SETSCHEDULER =
+            errnoHandle("sched_setscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     /** glibc 2.36+ wrappers; the kernel has had both since 5.3 (pidfd_open) and 5.1 (pidfd_send_signal). */
     private static final MethodHandle PIDFD_OPEN = errnoHandle("pidfd_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PIDFD_SEND_SIGNAL =
@@ -171,6 +188,79 @@ final class Native {
     static long read(MemorySegment errno, int fd, MemorySegment buf, long count) {
         try {
             return (long) READ.invokeExact(errno, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int openat(MemorySegment errno, int dirfd, MemorySegment path, int flags) {
+        try {
+            return (int) OPENAT.invokeExact(errno, dirfd, path, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int nameToHandleAt(MemorySegment errno, int dirfd, MemorySegment path, MemorySegment handle, MemorySegment mountId,
+            int flags) {
+        try {
+            return (int) NAME_TO_HANDLE_AT.invokeExact(errno, dirfd, path, handle, mountId, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int openByHandleAt(MemorySegment errno, int mountFd, MemorySegment handle, int flags) {
+        try {
+            return (int) OPEN_BY_HANDLE_AT.invokeExact(errno, mountFd, handle, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int fstatfs(MemorySegment errno, int fd, MemorySegment buf) {
+        try {
+            return (int) FSTATFS.invokeExact(errno, fd, buf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long write(MemorySegment errno, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) WRITE.invokeExact(errno, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long readlink(MemorySegment errno, MemorySegment path, MemorySegment buf, long size) {
+        try {
+            return (long) READLINK.invokeExact(errno, path, buf, size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int fanotifyInit(MemorySegment errno, int flags, int eventFFlags) {
+        try {
+            return (int) FANOTIFY_INIT.invokeExact(errno, flags, eventFFlags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int fanotifyMark(MemorySegment errno, int fd, int flags, long mask, int dirfd, MemorySegment path) {
+        try {
+            return (int) FANOTIFY_MARK.invokeExact(errno, fd, flags, mask, dirfd, path);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int schedSetscheduler(MemorySegment errno, int pid, int policy, MemorySegment param) {
+        try {
+            return (int) SCHED_SETSCHEDULER.invokeExact(errno, pid, policy, param);
         } catch (Throwable t) {
             throw rethrow(t);
         }

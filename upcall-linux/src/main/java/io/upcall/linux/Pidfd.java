@@ -59,6 +59,80 @@ public final class Pidfd implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes ownership of a pidfd the kernel handed this process (a fanotify event's {@code FAN_EVENT_INFO_TYPE_PIDFD}).
+     * @param pid the process it is believed to be for (for messages)
+     */
+    public static Pidfd adopt(int fd, int pid) {
+        return new Pidfd(fd, pid);
+    }
+
+    /**
+     * What {@code PIDFD_GET_INFO} tells of the process.
+     *
+     * @param pid      its pid in this namespace, -1 once reaped
+     * @param ppid     its parent's, -1 once reaped
+     * @param ruid     real uid, -1 once reaped
+     * @param euid     effective uid, -1 once reaped
+     * @param exited   true once it has exited (or been reaped)
+     * @param exitCode the wait status once reaped and the kernel kept it (6.15+), else -1
+     */
+    public record Info(int pid, int ppid, int ruid, int euid, boolean exited, int exitCode) {}
+
+    /**
+     * {@code PIDFD_GET_INFO} on a pidfd this process owns without wrapping it (a fanotify event's), then a poll to
+     * tell a zombie from a live process: no arena shared between threads (whose close would stop every thread), so it
+     * costs three system calls. Empty on kernels before 6.13 or for a number that is no pidfd.
+     */
+    public static java.util.Optional<Info> infoOf(int pidfd) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment errno = Native.allocateErrno(call);
+            java.util.Optional<Info> info = PidfdInfo.read(errno, pidfd);
+            if (info.isPresent() && !info.get().exited() && new PollIn(call, pidfd, "poll(pidfd)").await(errno, 0)) {
+                Info i = info.get();
+                return java.util.Optional.of(new Info(i.pid(), i.ppid(), i.ruid(), i.euid(), true, i.exitCode()));
+            }
+            return info;
+        } catch (LinuxException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Closes a pidfd this process owns without wrapping it. */
+    public static void closeRaw(int pidfd) {
+        if (pidfd >= 0) {
+            try (Arena call = Arena.ofConfined()) {
+                Native.close(Native.allocateErrno(call), pidfd);
+            }
+        }
+    }
+
+    /** {@code PIDFD_GET_INFO}; empty on kernels before 6.13 and after {@link #close}. */
+    public synchronized java.util.Optional<Info> info() {
+        if (fd.isClosed()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            java.util.Optional<Info>[] out = new java.util.Optional[1];
+            fd.call(d -> {
+                out[0] = PidfdInfo.read(errno, d);
+                return 0;
+            });
+            java.util.Optional<Info> info = out[0];
+            if (info.isPresent() && !info.get().exited() && hasExitedNow()) {
+                Info i = info.get(); // a zombie: creds still readable, but it has exited
+                return java.util.Optional.of(new Info(i.pid(), i.ppid(), i.ruid(), i.euid(), true, i.exitCode()));
+            }
+            return info;
+        } catch (LinuxException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private boolean hasExitedNow() throws LinuxException {
+        return fd.call(d -> exited.await(errno, 0) ? 1 : 0) == 1;
+    }
+
     public int pid() {
         return pid;
     }

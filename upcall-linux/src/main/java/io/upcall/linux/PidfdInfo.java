@@ -21,9 +21,15 @@ import java.util.OptionalInt;
 final class PidfdInfo {
     /** {@code _IOWR(PIDFS_IOCTL_MAGIC = 0xFF, 11, struct pidfd_info)} with the 64-byte first version. */
     static final long PIDFD_GET_INFO = (3L << 30) | (64L << 16) | (0xFFL << 8) | 11;
+    static final long PIDFD_INFO_PID = 1L;
+    static final long PIDFD_INFO_CREDS = 1L << 1;
     static final long PIDFD_INFO_EXIT = 1L << 3;
     static final int SIZE_VER0 = 64;
     static final int MASK = 0;
+    static final int PID = 16;
+    static final int PPID = 24;
+    static final int RUID = 28;
+    static final int EUID = 36;
     static final int EXIT_CODE = 60;
 
     private PidfdInfo() {}
@@ -38,6 +44,27 @@ final class PidfdInfo {
                 return OptionalInt.empty();
             }
             return OptionalInt.of(info.get(JAVA_INT, EXIT_CODE));
+        }
+    }
+
+    /**
+     * Who the process is: pid, parent and uids while it has not been reaped; only the exit status once it has
+     * (Linux 6.15+ keeps that); empty when the kernel has no {@code PIDFD_GET_INFO} (before 6.13) or says nothing.
+     */
+    static java.util.Optional<Pidfd.Info> read(MemorySegment errno, int pidfd) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment info = call.allocate(SIZE_VER0, 8);
+            info.set(JAVA_LONG, MASK, PIDFD_INFO_PID | PIDFD_INFO_CREDS | PIDFD_INFO_EXIT);
+            if (Native.ioctl(errno, pidfd, PIDFD_GET_INFO, info) != 0) {
+                return java.util.Optional.empty();
+            }
+            long mask = info.get(JAVA_LONG, MASK);
+            boolean alive = (mask & PIDFD_INFO_PID) != 0;
+            boolean exited = (mask & PIDFD_INFO_EXIT) != 0;
+            return java.util.Optional.of(new Pidfd.Info(alive ? info.get(JAVA_INT, PID) : -1,
+                    alive ? info.get(JAVA_INT, PPID) : -1, (mask & PIDFD_INFO_CREDS) != 0 ? info.get(JAVA_INT, RUID) : -1,
+                    (mask & PIDFD_INFO_CREDS) != 0 ? info.get(JAVA_INT, EUID) : -1, !alive || exited,
+                    exited ? info.get(JAVA_INT, EXIT_CODE) : -1));
         }
     }
 }

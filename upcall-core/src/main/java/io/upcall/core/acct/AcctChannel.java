@@ -5,6 +5,8 @@ import io.upcall.core.channel.CaptureLink;
 import io.upcall.core.channel.Channel;
 import io.upcall.core.channel.ChannelContext;
 import io.upcall.core.channel.DecodeContext;
+import io.upcall.core.channel.EventStage;
+import io.upcall.core.channel.StreamContext;
 import io.upcall.core.channel.LiveChannel;
 import io.upcall.core.channel.MessageDecoder;
 import io.upcall.linux.LinuxException;
@@ -52,6 +54,12 @@ public final class AcctChannel implements Channel<AcctOptions> {
     @Override
     public MessageDecoder decoder(AcctOptions options, DecodeContext context) {
         return new AcctMessageDecoder(options, context);
+    }
+
+    /** Live: user and group names from this machine's files; a replay's ids may be another machine's. */
+    @Override
+    public EventStage stage(AcctOptions options, StreamContext context) {
+        return context.live() ? AcctNames.system() : null;
     }
 
     @Override

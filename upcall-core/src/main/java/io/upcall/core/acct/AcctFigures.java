@@ -19,7 +19,18 @@ final class AcctFigures {
         {WPCOPY_COUNT, WPCOPY_DELAY_TOTAL, WPCOPY_DELAY_MAX, WPCOPY_DELAY_MIN},
         {IRQ_COUNT, IRQ_DELAY_TOTAL, IRQ_DELAY_MAX, IRQ_DELAY_MIN},
     };
-    private static final String[] DELAY_NAMES = {"cpu", "blkio", "swapin", "freepages", "thrashing", "compact", "wpcopy", "irq"};
+    private static final JsonBuffer.Key[] DELAY_NAMES = keys("cpu", "blkio", "swapin", "freepages", "thrashing", "compact",
+            "wpcopy", "irq");
+    private static final JsonBuffer.Key[] DELAY_FIGURES = keys("count", "total_ns", "max_ns", "min_ns");
+    /** The counters in the order written, names encoded once: they are written for every record. */
+    private static final TaskstatsField[] COUNTERS = {AC_UTIME, AC_STIME, HIWATER_RSS, HIWATER_VM, COREMEM, VIRTMEM, AC_MINFLT,
+        AC_MAJFLT, READ_BYTES, WRITE_BYTES, CANCELLED_WRITE_BYTES, READ_CHAR, WRITE_CHAR, READ_SYSCALLS, WRITE_SYSCALLS, NVCSW,
+        NIVCSW, CPU_RUN_REAL_TOTAL, CPU_RUN_VIRTUAL_TOTAL};
+    private static final JsonBuffer.Key[] COUNTER_NAMES = keys("user_cpu_us", "system_cpu_us", "hiwater_rss_kb",
+            "hiwater_vm_kb", "coremem_mb_us", "virtmem_mb_us", "minor_faults", "major_faults", "read_bytes", "write_bytes",
+            "cancelled_write_bytes", "read_chars", "write_chars", "read_syscalls", "write_syscalls", "voluntary_switches",
+            "involuntary_switches", "cpu_run_real_ns", "cpu_run_virtual_ns");
+    private static final JsonBuffer.Key DELAYS_KEY = new JsonBuffer.Key("delays");
 
     private AcctFigures() {}
 
@@ -30,45 +41,36 @@ final class AcctFigures {
     }
 
     static void counters(JsonBuffer out, TaskStats s) {
-        number(out, s, "user_cpu_us", AC_UTIME);
-        number(out, s, "system_cpu_us", AC_STIME);
-        number(out, s, "hiwater_rss_kb", HIWATER_RSS);
-        number(out, s, "hiwater_vm_kb", HIWATER_VM);
-        number(out, s, "coremem_mb_us", COREMEM);
-        number(out, s, "virtmem_mb_us", VIRTMEM);
-        number(out, s, "minor_faults", AC_MINFLT);
-        number(out, s, "major_faults", AC_MAJFLT);
-        number(out, s, "read_bytes", READ_BYTES);
-        number(out, s, "write_bytes", WRITE_BYTES);
-        number(out, s, "cancelled_write_bytes", CANCELLED_WRITE_BYTES);
-        number(out, s, "read_chars", READ_CHAR);
-        number(out, s, "write_chars", WRITE_CHAR);
-        number(out, s, "read_syscalls", READ_SYSCALLS);
-        number(out, s, "write_syscalls", WRITE_SYSCALLS);
-        number(out, s, "voluntary_switches", NVCSW);
-        number(out, s, "involuntary_switches", NIVCSW);
-        number(out, s, "cpu_run_real_ns", CPU_RUN_REAL_TOTAL);
-        number(out, s, "cpu_run_virtual_ns", CPU_RUN_VIRTUAL_TOTAL);
+        for (int i = 0; i < COUNTERS.length; i++) {
+            number(out, s, COUNTER_NAMES[i], COUNTERS[i]);
+        }
     }
 
     static void delays(JsonBuffer out, TaskStats s) {
-        out.beginObject("delays");
+        out.beginObject(DELAYS_KEY);
         for (int i = 0; i < DELAYS.length; i++) {
             out.beginObject(DELAY_NAMES[i]);
-            number(out, s, "count", DELAYS[i][0]);
-            number(out, s, "total_ns", DELAYS[i][1]);
-            number(out, s, "max_ns", DELAYS[i][2]);
-            number(out, s, "min_ns", DELAYS[i][3]);
+            for (int j = 0; j < DELAY_FIGURES.length; j++) {
+                number(out, s, DELAY_FIGURES[j], DELAYS[i][j]);
+            }
             out.endObject();
         }
         out.endObject();
+    }
+
+    static JsonBuffer.Key[] keys(String... names) {
+        JsonBuffer.Key[] keys = new JsonBuffer.Key[names.length];
+        for (int i = 0; i < names.length; i++) {
+            keys[i] = new JsonBuffer.Key(names[i]);
+        }
+        return keys;
     }
 
     /**
      * The field, or null when the record's version does not carry it. The kernel's {@code __u64} counters stay below
      * 2^63 (nanosecond totals would take 292 years), so they are written as signed numbers.
      */
-    static void number(JsonBuffer out, TaskStats s, String name, TaskstatsField field) {
+    static void number(JsonBuffer out, TaskStats s, JsonBuffer.Key name, TaskstatsField field) {
         if (s.has(field)) {
             out.field(name, s.get(field));
         } else {

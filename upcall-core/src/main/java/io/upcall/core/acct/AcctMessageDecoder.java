@@ -126,9 +126,13 @@ final class AcctMessageDecoder implements MessageDecoder {
         if (options.threads() && (!groupEnded || pending.containsKey(tgid))) {
             keep(new AcctEvent(received, AcctEvent.THREAD_EXIT, stats, 1), out);
         }
-        ThreadFold fold = groupEnded ? pending.remove(tgid) : pending.computeIfAbsent(tgid, k -> new ThreadFold());
+        ThreadFold fold = groupEnded ? (pending.isEmpty() ? null : pending.remove(tgid))
+                : pending.computeIfAbsent(tgid, k -> new ThreadFold());
         if (groupEnded) {
-            keep((fold == null ? new ThreadFold() : fold).finish(stats, tgid, received), out);
+            // A single-threaded process (most of them): nothing to sum, its own record is the group's.
+            keep(fold == null && stats.get(TaskstatsField.AC_PID, -1) == tgid
+                    ? new AcctEvent(received, AcctEvent.EXIT, ThreadFold.alone(stats), 1)
+                    : (fold == null ? new ThreadFold() : fold).finish(stats, tgid, received), out);
             return;
         }
         fold.add(stats, tgid);

@@ -26,9 +26,12 @@ import java.util.Map;
  * @param totals    the summed figures (high-water marks: the largest)
  * @param exitCode  the first process's exit code, -1 when killed or not ended
  * @param losses    loss reported while it ran, by channel: the record may then miss members
+ * @param unaccounted members that ended without an exit record reaching Upcall (lost): in {@code members}, not summed
+ * @param cgroup    for a cgroup job, what the cgroup counted itself over the job; else null
  */
 public record JobEvent(Instant time, String name, int pid, List<String> command, Instant started, int processes,
-        int members, int threads, int peak, Map<String, Integer> commands, TaskStats totals, int exitCode, Map<String, Long> losses)
+        int members, int threads, int peak, Map<String, Integer> commands, TaskStats totals, int exitCode, Map<String, Long> losses,
+        int unaccounted, CgroupUsage cgroup)
         implements Event {
 
     public JobEvent {
@@ -75,11 +78,52 @@ public record JobEvent(Instant time, String name, int pid, List<String> command,
         out.beginObject("loss");
         losses.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.field(e.getKey(), e.getValue()));
         out.endObject();
+        out.field("unaccounted", unaccounted);
+        if (cgroup == null) {
+            out.nullField("cgroup");
+            return;
+        }
+        // Both sides of the cross-check, and the difference (the members' sum minus the cgroup's own figure).
+        out.beginObject("cgroup").field("path", cgroup.path()).optional("usage_us", cgroup.usageUs())
+                .optional("user_us", cgroup.userUs()).optional("system_us", cgroup.systemUs())
+                .field("accounted_cpu_us", runMicros()).field("accounted_user_system_us", cpuMicros());
+        if (cgroup.usageUs() == CgroupUsage.UNKNOWN) {
+            out.nullField("cpu_difference_us");
+        } else {
+            out.field("cpu_difference_us", runMicros() - cgroup.usageUs()); // negative: the records counted less
+        }
+        io(out, "read", cgroup.readBytes(), totals.get(TaskstatsField.READ_BYTES));
+        io(out, "write", cgroup.writeBytes(), totals.get(TaskstatsField.WRITE_BYTES));
+        out.endObject();
+    }
+
+    /**
+     * The members' CPU time as the scheduler measured it ({@code cpu_run_virtual_total}, their {@code sum_exec_runtime}),
+     * microseconds: the figure a cgroup's {@code cpu.stat usage_usec} sums too. User and system time are sampled at
+     * timer ticks, so on a busy machine they stray by several percent; this does not. User plus system when the
+     * records do not carry it.
+     */
+    public long runMicros() {
+        return totals.has(TaskstatsField.CPU_RUN_VIRTUAL_TOTAL) ? totals.get(TaskstatsField.CPU_RUN_VIRTUAL_TOTAL) / 1000
+                : cpuMicros();
+    }
+
+    /** User plus system CPU of the members' records, microseconds (sampled at timer ticks). */
+    public long cpuMicros() {
+        return totals.get(TaskstatsField.AC_UTIME) + totals.get(TaskstatsField.AC_STIME);
+    }
+
+    private static void io(JsonBuffer out, String what, long cgroupBytes, long accounted) {
+        if (cgroupBytes == CgroupUsage.UNKNOWN) {
+            out.nullField(what + "_bytes").nullField(what + "_difference_bytes"); // no io controller for this cgroup
+        } else {
+            out.field(what + "_bytes", cgroupBytes).field(what + "_difference_bytes", accounted - cgroupBytes);
+        }
     }
 
     @Override
     public TableRow tableRow() {
-        long cpu = totals.get(TaskstatsField.AC_UTIME) + totals.get(TaskstatsField.AC_STIME);
+        long cpu = cpuMicros();
         String info = String.format("%d procs cpu %.3fs wrote %dk", processes, cpu / 1e6,
                 totals.get(TaskstatsField.WRITE_BYTES) >> 10) + (losses.isEmpty() ? "" : " LOSS");
         return new TableRow(losses.isEmpty() ? TableRow.Tone.END : TableRow.Tone.ALERT, "job", Integer.toString(pid), info,

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * An ELSA job: a process and every descendant, by fork lineage from the proc channel (so {@code setsid}, a double
@@ -35,6 +36,13 @@ import java.util.TreeMap;
 public final class JobTracker implements Subscriber {
     /** Forks and records remembered before they are known to matter: on a busy machine, the newest this many. */
     private static final int MAX_UNCLAIMED = 200_000;
+    /** Parents of parents claimed after a loss: a lost subtree this deep at most. */
+    private static final int MAX_RESCAN_ROUNDS = 64;
+    /** After a loss, how long a member may be gone from {@code /proc} without its record before it is given up. */
+    static final long GIVE_UP_NANOS = 2_000_000_000L;
+    /** The least time between two rescans of {@code /proc} after losses. */
+    private static final long RESCAN_NANOS = 100_000_000L;
+    private static final java.nio.file.Path PROC = java.nio.file.Path.of("/proc");
 
     /** One member: a pid from its fork on, and its exit record once matched. */
     private static final class Member {
@@ -43,6 +51,8 @@ public final class JobTracker implements Subscriber {
         /** Taken over running: its fork was before the job, so any record after {@link #forked} is its own. */
         final boolean adopted;
         boolean gone;
+        /** Ended without a record that came (lost): counted, its figures missing. */
+        boolean unaccounted;
         AcctEvent record;
 
         Member(int pid, Instant forked) {
@@ -66,9 +76,20 @@ public final class JobTracker implements Subscriber {
     private final Map<Integer, Deque<AcctEvent>> unclaimed = bounded();
     private final Deque<Fork> early = new ArrayDeque<>();
     private final Map<String, Long> losses = new TreeMap<>();
+    private final Supplier<Map<Integer, Integer>> processes;
     private Instant started;
     private int root = -1;
     private long changedAt = System.nanoTime();
+    /** The last fork seen: forks lost after a loss report came after it. */
+    private Instant lastFork;
+    /** Some event was lost: members may be missing (rescanned) or their records may never come (given up). */
+    private boolean lossSeen;
+    private int unaccounted;
+    private JobCgroup cgroup;
+    private long giveUpNanos = GIVE_UP_NANOS;
+    /** A rescan asked for by a loss and not yet done, with the earliest time lost forks may have: or null. */
+    private Instant rescanDue;
+    private long rescannedAt = System.nanoTime() - RESCAN_NANOS;
 
     /**
      * @param name    the job's name in its record (null: the command's first word)
@@ -76,9 +97,29 @@ public final class JobTracker implements Subscriber {
      * @param selfPid the process that starts the job's first process (its fork of it is no reuse of a pid)
      */
     public JobTracker(String name, List<String> command, int selfPid) {
+        this(name, command, selfPid, () -> ProcChildren.parents(PROC));
+    }
+
+    /** @param processes every process now, by pid, with its parent's pid ({@code /proc}; a stand-in in tests) */
+    JobTracker(String name, List<String> command, int selfPid, Supplier<Map<Integer, Integer>> processes) {
         this.command = List.copyOf(command);
         this.name = name != null ? name : command.isEmpty() ? "job" : command.getFirst();
         this.selfPid = selfPid;
+        this.processes = processes;
+    }
+
+    /** How long after the last change a member gone without its record is given up (tests: 0). */
+    synchronized void giveUpAfter(long nanos) {
+        giveUpNanos = nanos;
+    }
+
+    /**
+     * Makes the job a cgroup's too: every process found in it is a member, the job lasts while the cgroup holds a
+     * process, and the record carries the cgroup's own figures beside the members' sum. Call before {@link #root} or
+     * {@link #adopt}.
+     */
+    public synchronized void follow(JobCgroup cgroup) {
+        this.cgroup = cgroup;
     }
 
     private static Map<Integer, Deque<AcctEvent>> bounded() {
@@ -102,17 +143,113 @@ public final class JobTracker implements Subscriber {
                 } else {
                     fork(f.parentTgid(), f.childTgid(), p.time());
                 }
+                lastFork = p.time();
             }
             case AcctEvent a when AcctEvent.EXIT.equals(a.type()) -> exit(a);
-            case LossEvent l -> losses.merge(l.channel(), Math.max(1, l.count()), Long::sum);
+            case LossEvent l -> {
+                losses.merge(l.channel(), Math.max(1, l.count()), Long::sum);
+                lossSeen = true;
+                Instant since = lastFork != null ? lastFork : l.time();
+                rescanDue = rescanDue == null || since.isBefore(rescanDue) ? since : rescanDue;
+            }
             default -> { }
         }
+        rescanIfDue();
+    }
+
+    /**
+     * Rescans after a loss, at most once per {@link #RESCAN_NANOS}: a storm of loss reports (one per CPU's gap) must
+     * not make the dispatch thread read {@code /proc} for each, falling behind and losing more.
+     */
+    private void rescanIfDue() {
+        if (rescanDue != null && root >= 0 && System.nanoTime() - rescannedAt >= RESCAN_NANOS) {
+            Instant since = rescanDue;
+            rescanDue = null;
+            rescannedAt = System.nanoTime();
+            rescan(since);
+        }
+    }
+
+    /**
+     * After a loss: forks may be missing, so members forked meanwhile are looked for. Those still running are found
+     * in {@code /proc} by parent pid from every running member (and then from each one found); those that ended
+     * already left an exit record naming a member as parent ({@link #claimByParent}). {@code since}: the last fork
+     * seen before the loss, when the lost ones began at the earliest.
+     */
+    private void rescan(Instant since) {
+        if (root < 0) {
+            return; // not yet begun: root() or adopt() reads what there is
+        }
+        List<Integer> running = new ArrayList<>();
+        for (Member m : live.values()) {
+            if (m.record == null) {
+                running.add(m.pid);
+            }
+        }
+        for (int pid : ProcChildren.descendants(processes.get(), running)) {
+            if (!live.containsKey(pid)) {
+                join(pid, since);
+            }
+        }
+        for (int round = 0; round < MAX_RESCAN_ROUNDS && claimByParent(); round++) {
+            // each round may name parents of further records
+        }
+        changedAt = System.nanoTime();
+    }
+
+    /** A member found by a rescan rather than by its fork: its records after {@code since} are its own. */
+    private void join(int pid, Instant since) {
+        Member m = new Member(pid, since, true);
+        all.add(m);
+        live.put(pid, m);
+        claim(m);
+    }
+
+    /** Takes every waiting exit record whose parent ({@code ac_ppid}) was a member running when it ended; true if any. */
+    private boolean claimByParent() {
+        boolean any = false;
+        for (Iterator<Map.Entry<Integer, Deque<AcctEvent>>> i = unclaimed.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<Integer, Deque<AcctEvent>> e = i.next();
+            for (Iterator<AcctEvent> r = e.getValue().iterator(); r.hasNext(); ) {
+                if (claimByParent(r.next())) {
+                    r.remove();
+                    any = true;
+                    break;
+                }
+            }
+            if (e.getValue().isEmpty()) {
+                i.remove();
+            }
+        }
+        return any;
+    }
+
+    /** Makes {@code a}'s process a member if its parent was a running member when it ended; true if so. */
+    private boolean claimByParent(AcctEvent a) {
+        int pid = (int) a.pid();
+        Member parent = live.get((int) a.stats().get(TaskstatsField.AC_PPID, -1));
+        if (live.containsKey(pid) || parent == null || !a.time().isAfter(parent.forked)
+                || (parent.record != null && !parent.record.time().isAfter(a.time()))) {
+            return false;
+        }
+        long ran = a.stats().get(TaskstatsField.AC_ETIME, -1);
+        long began = a.stats().beginTimeSeconds();
+        Instant forked = ran >= 0 ? a.time().minusNanos(ran * 1000) : began >= 0 ? Instant.ofEpochSecond(began) : a.time();
+        Member m = new Member(pid, forked, true);
+        m.record = a;
+        all.add(m);
+        live.put(pid, m);
+        return true;
     }
 
     private void fork(int parent, int child, Instant time) {
         Member p = live.get(parent);
         boolean fromMember = p != null && (p.record == null || p.record.time().isAfter(time));
         Member reused = live.get(child);
+        if (reused != null && fromMember && reused.adopted && (reused.record == null
+                || Math.abs(reused.forked.getEpochSecond() - time.getEpochSecond()) <= 1)) {
+            return; // a rescan found it first (running, or by its record): the fork came late, it is no new member
+        }
         if (reused != null && !fromMember && parent != selfPid) {
             reused.gone = true; // its pid was given to a process outside the job
             live.remove(child);
@@ -131,6 +268,14 @@ public final class JobTracker implements Subscriber {
         Member m = live.get(pid);
         if (m != null && m.record == null && belongs(a, m)) {
             m.record = a;
+            changedAt = System.nanoTime();
+            return;
+        }
+        if (lossSeen && root >= 0 && claimByParent(a)) {
+            // a process whose fork was lost, ended since: its parent is ours; so may be the records of its children
+            for (int round = 0; round < MAX_RESCAN_ROUNDS && claimByParent(); round++) {
+                // bounded: each round takes at least one record
+            }
             changedAt = System.nanoTime();
             return;
         }
@@ -181,6 +326,23 @@ public final class JobTracker implements Subscriber {
         adopt(pid, when, ProcChildren.tree(java.nio.file.Path.of("/proc"), pid));
     }
 
+    /**
+     * Takes over the processes of the cgroup {@link #follow}ed, and every descendant they have now, as the job
+     * ({@code upcall jobs add --cgroup}); false when the cgroup holds no process.
+     */
+    public boolean adoptCgroup(Instant when) {
+        JobCgroup followed;
+        synchronized (this) {
+            followed = cgroup;
+        }
+        List<Integer> in = new ArrayList<>(new java.util.TreeSet<>(followed.processes()));
+        if (in.isEmpty()) {
+            return false;
+        }
+        adopt(in.getFirst(), when, ProcChildren.descendants(processes.get(), in));
+        return true;
+    }
+
     synchronized void adopt(int pid, Instant when, List<Integer> tree) {
         root = pid;
         started = when;
@@ -206,13 +368,51 @@ public final class JobTracker implements Subscriber {
      * still be on its way through the other channel).
      */
     public synchronized boolean ended(long quietNanos) {
-        if (root < 0 || System.nanoTime() - changedAt < quietNanos) {
+        if (root < 0) {
             return false;
         }
-        for (Member m : all) {
-            if (m.record == null) {
+        rescanIfDue();
+        if (rescanDue != null) {
+            return false;
+        }
+        if (cgroup != null) {
+            Instant seen = Instant.now();
+            for (int pid : cgroup.processes()) {
+                if (!live.containsKey(pid)) {
+                    join(pid, seen); // moved in from outside the job's lineage
+                    changedAt = System.nanoTime();
+                }
+            }
+            if (cgroup.populated()) {
                 return false;
             }
+        }
+        long quiet = System.nanoTime() - changedAt;
+        if (quiet < quietNanos) {
+            return false;
+        }
+        List<Member> waiting = new ArrayList<>();
+        for (Member m : all) {
+            if (m.record == null && !m.unaccounted) {
+                waiting.add(m);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return true;
+        }
+        if (quiet < giveUpNanos || !waiting.stream().allMatch(m -> m.gone || lossSeen)) {
+            return false;
+        }
+        // After a loss a record may never come: a member no longer in /proc has ended, and its figures are lost.
+        Map<Integer, Integer> now = processes.get();
+        for (Member m : waiting) {
+            if (!m.gone && now.containsKey(m.pid)) {
+                return false;
+            }
+        }
+        for (Member m : waiting) {
+            m.unaccounted = true;
+            unaccounted++;
         }
         return true;
     }
@@ -235,7 +435,7 @@ public final class JobTracker implements Subscriber {
             }
         }
         return new JobEvent(now, name, root, command, started, sum.count(), all.size(), threads, peak(), commands,
-                sum.totals(), exitCode, new HashMap<>(losses));
+                sum.totals(), exitCode, new HashMap<>(losses), unaccounted, cgroup == null ? null : cgroup.usage());
     }
 
     /**

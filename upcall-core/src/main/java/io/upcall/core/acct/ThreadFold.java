@@ -67,6 +67,19 @@ final class ThreadFold {
         return TaskStats.of(leader == null ? 0 : leader.version(), null, sums, summed);
     }
 
+    /**
+     * The group's record when {@code leader}, its leader's, is its only one: what {@link #finish} makes of a single
+     * record, without summing (the record itself, its elapsed time the group's).
+     */
+    static TaskStats alone(TaskStats leader) {
+        if (!leader.has(AC_TGETIME) || leader.get(AC_TGETIME) == leader.get(AC_ETIME)) {
+            return leader;
+        }
+        long[] values = leader.values();
+        values[AC_ETIME.ordinal()] = leader.get(AC_TGETIME);
+        return TaskStats.of(leader.version(), leader.comm(), values, leader.present());
+    }
+
     /** The group's record, with {@code last}, the record that ended the group, added. */
     AcctEvent finish(TaskStats last, long tgid, java.time.Instant time) {
         add(last, tgid);

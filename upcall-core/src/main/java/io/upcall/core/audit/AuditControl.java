@@ -24,10 +24,24 @@ public final class AuditControl implements AutoCloseable {
     private static final int ETIMEDOUT = 110;
 
     private final NetlinkSocket socket;
+    private final boolean owned;
     private int seq;
 
     private AuditControl(NetlinkSocket socket) {
+        this(socket, true);
+    }
+
+    private AuditControl(NetlinkSocket socket, boolean owned) {
         this.socket = socket;
+        this.owned = owned;
+    }
+
+    /**
+     * Requests over {@code socket}, which stays the caller's (closing this leaves it open): the audit daemon registers
+     * the socket its records are to come to.
+     */
+    static AuditControl over(NetlinkSocket socket) {
+        return new AuditControl(socket, false);
     }
 
     /** Opens a unicast audit socket. */
@@ -158,6 +172,8 @@ public final class AuditControl implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close();
+        if (owned) {
+            socket.close();
+        }
     }
 }

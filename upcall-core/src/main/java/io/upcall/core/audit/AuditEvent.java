@@ -1,5 +1,6 @@
 package io.upcall.core.audit;
 
+import io.upcall.core.channel.ExecWitness;
 import io.upcall.core.event.Event;
 import io.upcall.core.event.TableRow;
 import io.upcall.core.json.JsonBuffer;
@@ -19,7 +20,7 @@ import java.util.Set;
  * @param serial  the records' serial
  * @param records the records, in the order received (without the closing EOE)
  */
-public record AuditEvent(Instant time, long serial, List<AuditRecord> records) implements Event {
+public record AuditEvent(Instant time, long serial, List<AuditRecord> records) implements Event, ExecWitness {
     /** Records that add to an event rather than say what it is. */
     private static boolean auxiliary(int type) {
         return switch (type) { // a switch, not a Set<Integer>: no boxing for every record of every event
@@ -87,6 +88,47 @@ public record AuditEvent(Instant time, long serial, List<AuditRecord> records) i
             return Set.of();
         }
         return new HashSet<>(List.of(key.split("\u0001")));
+    }
+
+    /** A successful {@code execve}/{@code execveat} with its EXECVE record: the SYSCALL's pid; else -1. */
+    @Override
+    public int execTgid() {
+        AuditRecord s = record(Audit.AUDIT_SYSCALL);
+        if (s == null || !"yes".equals(s.get("success")) || record(Audit.AUDIT_EXECVE) == null) {
+            return -1;
+        }
+        String name = AuditSummary.syscallName(s);
+        if (!"execve".equals(name) && !"execveat".equals(name)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(s.get("pid"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public String execExe() {
+        AuditRecord s = record(Audit.AUDIT_SYSCALL);
+        return s == null ? null : s.get("exe");
+    }
+
+    @Override
+    public List<String> execArgv() {
+        return AuditSummary.argv(this);
+    }
+
+    @Override
+    public String execCwd() {
+        AuditRecord cwd = record(Audit.AUDIT_CWD);
+        return cwd == null ? null : cwd.get("cwd");
+    }
+
+    @Override
+    public String execComm() {
+        AuditRecord s = record(Audit.AUDIT_SYSCALL);
+        return s == null ? null : s.get("comm");
     }
 
     @Override

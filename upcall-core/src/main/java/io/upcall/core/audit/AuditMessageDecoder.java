@@ -12,6 +12,7 @@ import io.upcall.protocol.audit.AuditRecordParser;
 import io.upcall.protocol.netlink.Netlink;
 import io.upcall.protocol.netlink.NetlinkCursor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,8 @@ final class AuditMessageDecoder implements MessageDecoder {
     static final Duration TIMEOUT = Duration.ofSeconds(2);
     /** Events waiting for their EOE at most; past that the oldest goes out as it is. */
     static final int MAX_IN_FLIGHT = 1024;
+    /** The kernel asking the registered audit daemon whether it still runs (when another tries to register). */
+    static final int AUDIT_REPLACE = 1329;
 
     private final AuditOptions options;
     private final AuditReassembler reassembler = new AuditReassembler(TIMEOUT, MAX_IN_FLIGHT);
@@ -66,11 +69,12 @@ final class AuditMessageDecoder implements MessageDecoder {
         if (lost != null) {
             lost.poll(received, out);
         }
-        cursor.reset(datagram);
+        cursor.reset(daemonLengthFixed(datagram));
         while (cursor.next()) {
             int type = cursor.type();
-            if (type < Audit.AUDIT_GET || type == Netlink.NLMSG_ERROR || type == Audit.AUDIT_GET) {
-                continue; // acknowledgements and status answers are not records
+            if (type < Audit.AUDIT_GET || type == Netlink.NLMSG_ERROR || type == Audit.AUDIT_GET
+                    || type == AUDIT_REPLACE) {
+                continue; // acknowledgements, status answers and the kernel's "are you alive" to a daemon are no records
             }
             switch (AuditRecordParser.parse(type, datagram, cursor.payloadOffset(), cursor.payloadLength())) {
                 case DecodeResult.Decoded<AuditRecord> d -> reassembler.add(d.value(), received, complete);
@@ -83,6 +87,27 @@ final class AuditMessageDecoder implements MessageDecoder {
             out.add(new MalformedEvent(received, AuditChannel.NAME, cursor.malformedKind(), cursor.offset(),
                     cursor.malformedDetail()));
         }
+    }
+
+    /**
+     * The records the kernel sends the audit daemon (unicast) say in {@code nlmsg_len} the length of their payload only,
+     * without the 16-byte header: {@code audit_log_end} has set it so since the first auditd, and the kernel mends it
+     * only in the multicast copy. Such a datagram (one record, {@code nlmsg_len + 16} bytes long) is read with the length
+     * it really has; every other datagram is read as it is.
+     */
+    static MemorySegment daemonLengthFixed(MemorySegment datagram) {
+        long size = datagram.byteSize();
+        if (size < Netlink.NLMSG_HDRLEN || size > Integer.MAX_VALUE) {
+            return datagram;
+        }
+        int len = datagram.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
+        int type = Short.toUnsignedInt(datagram.get(ValueLayout.JAVA_SHORT_UNALIGNED, 4));
+        if (type < 1100 /* AUDIT_FIRST_USER_MSG: records, not replies */ || (long) len + Netlink.NLMSG_HDRLEN != size) {
+            return datagram;
+        }
+        MemorySegment fixed = MemorySegment.ofArray(datagram.toArray(ValueLayout.JAVA_BYTE));
+        fixed.set(ValueLayout.JAVA_INT_UNALIGNED, 0, (int) size);
+        return fixed;
     }
 
     @Override

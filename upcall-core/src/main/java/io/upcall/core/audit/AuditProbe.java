@@ -33,7 +33,12 @@ final class AuditProbe {
     /** The enabled flag and the daemon role, or why they cannot be read. */
     static String status() {
         try (AuditControl control = AuditControl.open()) {
-            return describe(control.status());
+            String status = describe(control.status());
+            try {
+                return status + "; " + LeftoverRules.describe(control.ruleKeys(), AuditProbe::running);
+            } catch (LinuxException e) {
+                return status + "; rules unknown (" + e.getMessage() + ")";
+            }
         } catch (LinuxException e) {
             return "status unknown (" + e.getMessage() + (e.isPermissionDenied() ? ", needs CAP_AUDIT_CONTROL" : "") + ")";
         }
@@ -43,11 +48,17 @@ final class AuditProbe {
         String enabled = st.enabled() == 0 ? "auditing disabled (no syscall records until enabled)"
                 : st.enabled() == 2 ? "auditing enabled and locked" : "auditing enabled";
         String daemon = st.pid() == 0 ? "no audit daemon registered"
+                : !running(st.pid()) ? "audit daemon pid " + st.pid() + " registered but no longer running"
                 : "audit daemon pid " + st.pid() + " (" + comm(st.pid()) + ")";
         return enabled + ", " + daemon + ", lost " + st.lost() + ", backlog limit " + st.backlogLimit();
     }
 
-    private static String comm(long pid) {
+    private static boolean running(long pid) {
+        return Files.exists(Path.of("/proc/" + pid));
+    }
+
+    /** The command name of {@code pid}, or what says it cannot be seen. */
+    static String comm(long pid) {
         try {
             return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
         } catch (IOException | RuntimeException e) {

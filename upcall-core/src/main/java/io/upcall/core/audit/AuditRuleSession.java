@@ -2,6 +2,7 @@ package io.upcall.core.audit;
 
 import io.upcall.linux.LinuxException;
 import io.upcall.protocol.audit.AuditRule;
+import io.upcall.protocol.audit.AuditRuleParser;
 import io.upcall.protocol.audit.AuditStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,14 @@ import java.util.List;
  * adds the rules; closing deletes exactly those rules and puts the enabled flag back as it was. Nothing else is
  * changed (rate and backlog limits, the daemon pid). If adding one rule fails, those already added are deleted and the
  * flag restored before the failure is thrown. Needs {@code CAP_AUDIT_CONTROL}; the kernel checks it on each request.
+ *
+ * <p>Rules Upcall adds on its own behalf carry one more key, {@code upcall-PID-PURPOSE} ({@link #tagged}), beside the
+ * user's: a rule left behind by a process that was killed ({@code SIGKILL} runs no clean-up) is then recognizable, and
+ * {@code upcall doctor} reports it with the pid that added it (LeftoverRules).
  */
 public final class AuditRuleSession implements AutoCloseable {
+    /** The start of the key Upcall adds to its rules: {@code upcall-PID-PURPOSE}. */
+    public static final String KEY_PREFIX = "upcall-";
     private final AuditControl control;
     private final AuditStatus before;
     private final List<AuditRule> added = new ArrayList<>();
@@ -22,6 +29,19 @@ public final class AuditRuleSession implements AutoCloseable {
     private AuditRuleSession(AuditControl control, AuditStatus before) {
         this.control = control;
         this.before = before;
+    }
+
+    /** The key of rules this process adds for {@code purpose} ({@code exec}, {@code watch}): {@code upcall-PID-PURPOSE}. */
+    public static String key(String purpose) {
+        if (!purpose.matches("[a-z]+")) {
+            throw new IllegalArgumentException("a purpose is lower-case letters, not " + purpose);
+        }
+        return KEY_PREFIX + ProcessHandle.current().pid() + "-" + purpose;
+    }
+
+    /** {@code rule} with this process's key for {@code purpose} added to its keys (the kernel joins them by \x01). */
+    public static AuditRule tagged(AuditRule rule, String purpose) {
+        return AuditRuleParser.parse(rule.text() + " -k " + key(purpose), SystemRuleNames.system());
     }
 
     /** Enables auditing if needed and adds {@code rules}, in order. */

@@ -12,6 +12,10 @@ import io.upcall.protocol.audit.Audit;
  * changes nothing in the kernel. Records are decoded and reassembled on the reading thread, so that the reader's
  * receive timeout can close events that have no EOE ({@link AuditMessageDecoder#idle}) and poll the kernel's
  * {@code lost} counter ({@link LostCounter}) through a control socket of its own.
+ *
+ * <p>As the audit daemon ({@link AuditOptions#daemon}), the socket joins no group: it registers itself
+ * ({@link AuditDaemonRole}) and the kernel sends the records to it alone; the role is given back when the channel
+ * closes, before the control socket closes.
  */
 final class AuditSource {
     /** {@code MAX_AUDIT_MESSAGE_LENGTH} is 8970: one record per datagram, with room. */
@@ -22,18 +26,34 @@ final class AuditSource {
     static NetlinkSource open(AuditOptions options, ChannelContext context) throws LinuxException {
         NetlinkSource.Spec spec = new NetlinkSource.Spec(AuditChannel.NAME, NetlinkSocket.NETLINK_AUDIT, MESSAGE_BYTES,
                 "receive buffer overflow (ENOBUFS)");
-        AuditControl control = lostCounter(context);
+        AuditControl control = options.daemon() ? AuditControl.open() : lostCounter(context);
         LostCounter lost = control == null ? null : new LostCounter(() -> control.status().lost());
         try {
             return NetlinkSource.open(spec, options.receiveBuffer(), new NetlinkSource.Subscription() {
+                /** Whether this socket took the daemon role: only then is it given back. */
+                private boolean registered;
+
                 @Override
                 public void subscribe(NetlinkSocket socket) throws LinuxException {
-                    socket.bind(1 << (Audit.AUDIT_NLGRP_READLOG - 1));
+                    if (options.daemon()) {
+                        socket.bind(0);
+                        AuditDaemonRole.take(control, socket, context::warn);
+                        registered = true;
+                    } else {
+                        socket.bind(1 << (Audit.AUDIT_NLGRP_READLOG - 1));
+                    }
                 }
 
                 @Override
-                public void unsubscribe(NetlinkSocket socket) {
-                    if (control != null) {
+                public void unsubscribe(NetlinkSocket socket) throws LinuxException {
+                    if (control == null) {
+                        return;
+                    }
+                    try {
+                        if (registered) {
+                            AuditDaemonRole.giveBack(control);
+                        }
+                    } finally {
                         control.close();
                     }
                 }

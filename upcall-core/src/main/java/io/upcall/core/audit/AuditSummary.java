@@ -5,6 +5,7 @@ import io.upcall.linux.Errno;
 import io.upcall.protocol.audit.Audit;
 import io.upcall.protocol.audit.AuditArch;
 import io.upcall.protocol.audit.AuditRecord;
+import io.upcall.protocol.audit.AuditSockaddr;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +20,9 @@ final class AuditSummary {
 
     /** Slots of {@link #syscallFields}: the SYSCALL record's fields the summary uses. */
     private static final int ARCH = 0, SYSCALL = 1, SUCCESS = 2, EXIT = 3, KEY = 4, PID = 5, PPID = 6, UID = 7, AUID = 8,
-            EUID = 9, COMM = 10, EXE = 11, A1 = 12, A2 = 13, SLOTS = 14;
-    /** The process fields, in the order written. */
-    private static final String[] PROCESS = {"pid", "ppid", "uid", "auid", "euid"};
+            EUID = 9, GID = 10, EGID = 11, COMM = 12, EXE = 13, A1 = 14, A2 = 15, SLOTS = 16;
+    /** The process's numbers, in the order written: slots {@code PID + i}. */
+    private static final String[] PROCESS = {"pid", "ppid", "uid", "auid", "euid", "gid", "egid"};
 
     /**
      * The SYSCALL record's fields the summary uses, in one pass over its fields: a lookup by name per field was ~20
@@ -44,6 +45,8 @@ final class AuditSummary {
                 case "uid" -> UID;
                 case "auid" -> AUID;
                 case "euid" -> EUID;
+                case "gid" -> GID;
+                case "egid" -> EGID;
                 case "comm" -> COMM;
                 case "exe" -> EXE;
                 case "a1" -> A1;
@@ -78,6 +81,11 @@ final class AuditSummary {
         for (int i = 0; i < PROCESS.length; i++) {
             number(out, PROCESS[i], s == null ? main.get(PROCESS[i]) : v[PID + i]);
         }
+        out.field("user", Names.user(s == null ? main.get("uid") : v[UID]))
+                .field("auid_user", Names.user(s == null ? main.get("auid") : v[AUID]))
+                .field("euid_user", Names.user(s == null ? main.get("euid") : v[EUID]))
+                .field("group", Names.group(s == null ? main.get("gid") : v[GID]))
+                .field("egid_group", Names.group(s == null ? main.get("egid") : v[EGID]));
         out.field("comm", s == null ? main.get("comm") : v[COMM]).field("exe", s == null ? main.get("exe") : v[EXE])
                 .endObject();
         AuditRecord cwd = e.record(Audit.AUDIT_CWD);
@@ -91,6 +99,7 @@ final class AuditSummary {
         }
         out.endArray();
         mode(out, syscall, s == null ? null : v[A1], s == null ? null : v[A2]);
+        sockaddr(out, e.record(Audit.AUDIT_SOCKADDR));
         List<String> argv = argv(e);
         if (argv == null) {
             out.nullField("argv");
@@ -146,6 +155,37 @@ final class AuditSummary {
         out.beginObject("mode").field("octal", String.format("%04o", mode)).field("setuid", (mode & 04000) != 0)
                 .field("setgid", (mode & 02000) != 0).field("sticky", (mode & 01000) != 0)
                 .field("world_writable", (mode & 0002) != 0).endObject();
+    }
+
+    /**
+     * The socket address of a SOCKADDR record ({@code connect}, {@code bind}, ...): {@code family}, and by family
+     * {@code address} and {@code port} (inet, inet6), {@code path} (unix; {@code @name} when abstract), {@code pid} and
+     * {@code groups} (netlink); null without the record.
+     */
+    static void sockaddr(JsonBuffer out, AuditRecord r) {
+        String hex = r == null ? null : r.get("saddr");
+        if (hex == null) {
+            out.nullField("sockaddr");
+            return;
+        }
+        AuditSockaddr a = AuditSockaddr.decode(hex);
+        out.beginObject("sockaddr").field("family", a.family());
+        if (a.address() != null) {
+            out.field("address", a.address());
+        }
+        if (a.port() >= 0) {
+            out.field("port", a.port());
+        }
+        if (a.path() != null) {
+            out.field("path", a.path());
+        }
+        if (a.pid() >= 0) {
+            out.field("pid", a.pid()).field("groups", a.groups());
+        }
+        if (a.malformed() != null) {
+            out.field("malformed", a.malformed());
+        }
+        out.endObject();
     }
 
     /** A failed syscall's {@code exit} (a negative errno) by name, {@code ENOENT}; null when it did not fail. */

@@ -23,6 +23,15 @@ public interface Channel<O extends ChannelOptions> {
     /** The options a stream uses when the user names the channel and nothing more. */
     O defaults();
 
+    /**
+     * Whether {@code Upcall.Builder.allSources} (what {@code upcall monitor} opens) includes this channel with its
+     * defaults. A channel that reports nothing until told what to watch (fanotify needs marks) says no and is opened
+     * only when asked for ({@code monitor --files PATH}); replay and {@code doctor} still include it.
+     */
+    default boolean joinsMonitor() {
+        return true;
+    }
+
     /** Whether the channel works on this machine, and exactly why not. May subscribe briefly; must leave nothing behind. */
     Availability probe();
 

@@ -15,11 +15,49 @@ import java.util.Arrays;
  */
 public final class JsonBuffer {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** "00" to "99": two digits per division (the JVM's C1 compiler, bin/upcall's, divides with a real div). */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /**
+     * A field name encoded once, {@code "name":}, for the names an event type writes every time: copied in one go
+     * instead of char by char (an accounting record has some 70 of them). Printable ASCII only, as JSON needs no
+     * escaping for it.
+     */
+    public static final class Key {
+        private final String name;
+        private final byte[] bytes;
+
+        public Key(String name) {
+            for (int i = 0; i < name.length(); i++) {
+                if (!plain(name.charAt(i))) {
+                    throw new IllegalArgumentException("a key is printable ASCII without quote or backslash: " + name);
+                }
+            }
+            this.name = name;
+            this.bytes = ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
     private byte[] bytes;
     private int size;
+    // Two cached date prefixes: a record with two times (an accounting record's receipt and its process's start)
+    // alternates between two seconds, and one slot would rebuild the prefix twice per event.
     private long prefixSecond = Long.MIN_VALUE;
     private byte[] prefix;
+    private long otherSecond = Long.MIN_VALUE;
+    private byte[] otherPrefix;
     private boolean first;
 
     public JsonBuffer() {
@@ -154,6 +192,33 @@ public final class JsonBuffer {
         return this;
     }
 
+    private void key(Key k) {
+        ensure(k.bytes.length + 1);
+        if (!first) {
+            bytes[size++] = ',';
+        }
+        first = false;
+        System.arraycopy(k.bytes, 0, bytes, size, k.bytes.length);
+        size += k.bytes.length;
+    }
+
+    public JsonBuffer field(Key key, long value) {
+        key(key);
+        number(value);
+        return this;
+    }
+
+    public JsonBuffer nullField(Key key) {
+        key(key);
+        ascii("null");
+        return this;
+    }
+
+    public JsonBuffer beginObject(Key key) {
+        key(key);
+        return beginObject();
+    }
+
     public JsonBuffer field(String name, boolean value) {
         key(name);
         ascii(value ? "true" : "false");
@@ -218,10 +283,12 @@ public final class JsonBuffer {
         key(name);
         long second = time.getEpochSecond();
         if (second != prefixSecond) {
-            LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
-            prefix = String.format("\"%04d-%02d-%02dT%02d:%02d:%02d.", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
-                    t.getHour(), t.getMinute(), t.getSecond()).getBytes(StandardCharsets.US_ASCII);
+            long evicted = prefixSecond;
+            byte[] evictedPrefix = prefix;
+            prefix = second == otherSecond ? otherPrefix : datePrefix(second);
             prefixSecond = second;
+            otherSecond = evicted;
+            otherPrefix = evictedPrefix;
         }
         ensure(prefix.length + 11);
         System.arraycopy(prefix, 0, bytes, size, prefix.length);
@@ -235,26 +302,73 @@ public final class JsonBuffer {
         return this;
     }
 
+    /** {@code "2026-11-28T22:25:27.} for {@code second}; digits by hand, as a Formatter cost microseconds a miss. */
+    private static byte[] datePrefix(long second) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return String.format("\"%04d-%02d-%02dT%02d:%02d:%02d.", year, t.getMonthValue(), t.getDayOfMonth(),
+                    t.getHour(), t.getMinute(), t.getSecond()).getBytes(StandardCharsets.US_ASCII);
+        }
+        byte[] p = {'"', 0, 0, 0, 0, '-', 0, 0, '-', 0, 0, 'T', 0, 0, ':', 0, 0, ':', 0, 0, '.'};
+        digits(p, 1, 4, year);
+        digits(p, 6, 2, t.getMonthValue());
+        digits(p, 9, 2, t.getDayOfMonth());
+        digits(p, 12, 2, t.getHour());
+        digits(p, 15, 2, t.getMinute());
+        digits(p, 18, 2, t.getSecond());
+        return p;
+    }
+
+    private static void digits(byte[] into, int at, int width, int value) {
+        for (int i = at + width - 1; i >= at; i--) {
+            into[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     private void number(long v) {
+        ensure(20);
+        if (v >= 0 && v < 10) { // most figures of a short-lived process: 0
+            bytes[size++] = (byte) ('0' + v);
+            return;
+        }
         if (v == Long.MIN_VALUE) {
             ascii(Long.toString(v));
             return;
         }
-        ensure(20);
         if (v < 0) {
             bytes[size++] = '-';
             v = -v;
         }
-        int start = size;
-        do {
-            bytes[size++] = (byte) ('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
-        for (int i = start, j = size - 1; i < j; i++, j--) {
-            byte b = bytes[i];
-            bytes[i] = bytes[j];
-            bytes[j] = b;
+        int digits = 1;
+        for (long p = 10; digits < 19 && v >= p; p *= 10) {
+            digits++;
         }
+        int end = size + digits;
+        int i = end;
+        while (v > Integer.MAX_VALUE) {
+            long q = v / 100;
+            int r = 2 * (int) (v - q * 100);
+            bytes[--i] = PAIRS[r + 1];
+            bytes[--i] = PAIRS[r];
+            v = q;
+        }
+        int w = (int) v;
+        while (w >= 100) {
+            int q = w / 100;
+            int r = 2 * (w - q * 100);
+            bytes[--i] = PAIRS[r + 1];
+            bytes[--i] = PAIRS[r];
+            w = q;
+        }
+        if (w >= 10) {
+            bytes[--i] = PAIRS[2 * w + 1];
+            bytes[--i] = PAIRS[2 * w];
+        } else {
+            bytes[--i] = (byte) ('0' + w);
+        }
+        size = end;
     }
 
     private void string(String s) {

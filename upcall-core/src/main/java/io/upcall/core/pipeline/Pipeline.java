@@ -45,6 +45,9 @@ public final class Pipeline {
     private final AtomicInteger pending = new AtomicInteger();
     private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
     private final EventStage stage;
+    private final List<EventStage> stages;
+    /** Events the stages handed back ({@link EventStage#release}), delivered after the batch; dispatch thread only. */
+    private final List<Event> released = new ArrayList<>();
     private final List<Subscriber> subscribers;
     private final ErrorHandler errors;
     private final Supplier<Instant> now;
@@ -62,7 +65,8 @@ public final class Pipeline {
     public Pipeline(int capacity, List<EventStage> stages, List<Subscriber> subscribers, ErrorHandler errors,
             Supplier<Instant> now) {
         this.capacity = capacity;
-        this.stage = chain(List.copyOf(stages));
+        this.stages = List.copyOf(stages);
+        this.stage = chain(this.stages);
         this.subscribers = List.copyOf(subscribers);
         this.errors = errors;
         this.now = now;
@@ -224,17 +228,21 @@ public final class Pipeline {
     private void run() {
         try {
             while (true) {
-                // Blocks until there is work: close() queues STOP, so nothing needs a periodic look (an idle
-                // stream's dispatch thread used to wake once a second for nothing).
-                Batch batch = queue.take();
+                // Blocks until there is work, or until a stage's held events fall due: close() queues STOP, so an
+                // idle stream with nothing held needs no periodic look (its dispatch thread used to wake once a
+                // second for nothing).
+                long wait = pollNanos();
+                Batch batch = wait < 0 ? queue.take() : queue.poll(wait, TimeUnit.NANOSECONDS);
                 if (batch == STOP) {
                     break;
                 }
-                if (batch.reached() != null) {
+                if (batch != null && batch.reached() != null) {
+                    release(false); // what a stage holds is delivered before the marker counts as reached
                     batch.reached().countDown();
-                } else {
+                } else if (batch != null) {
                     dispatch(batch);
                 }
+                release(false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -252,6 +260,7 @@ public final class Pipeline {
                 dispatch(b);
             }
         }
+        release(true); // the stream ends: whatever a stage still holds goes out with what it knows
         for (int i = 0; i < subscribers.size(); i++) {
             try {
                 subscribers.get(i).onClose();
@@ -298,6 +307,64 @@ public final class Pipeline {
             }
         }
         pending.addAndGet(-batch.count());
+    }
+
+    /**
+     * How long the dispatch thread may wait for a batch: -1 (as long as it takes) when no stage holds an event, else
+     * until the first held event is due, at most a second.
+     */
+    private long pollNanos() {
+        long wait = -1;
+        Instant at = null;
+        for (EventStage s : stages) {
+            Instant due = s.nextRelease();
+            if (due != null) {
+                at = at == null ? now.get() : at;
+                long until = due.isBefore(at.plusSeconds(1)) // (a far due date would overflow the nanoseconds)
+                        ? Math.max(TimeUnit.MILLISECONDS.toNanos(1), Duration.between(at, due).toNanos())
+                        : TimeUnit.SECONDS.toNanos(1);
+                wait = wait < 0 ? until : Math.min(wait, until);
+            }
+        }
+        return wait;
+    }
+
+    /**
+     * Delivers what the stages hand back (ready, due, or everything when {@code all}), each through the stages after the
+     * one that held it.
+     */
+    private void release(boolean all) {
+        for (int i = 0; i < stages.size(); i++) {
+            EventStage held = stages.get(i);
+            if (held.nextRelease() == null) {
+                continue;
+            }
+            int next = i + 1;
+            released.clear();
+            try {
+                held.release(now.get(), all, e -> released.add(e));
+            } catch (Throwable e) {
+                errors.onError("release of held events", e);
+            }
+            int last = released.size() - 1;
+            for (int j = 0; j <= last; j++) {
+                Event e = released.get(j);
+                try {
+                    for (int k = next; e != null && k < stages.size(); k++) {
+                        e = stages.get(k).process(e);
+                    }
+                } catch (Throwable x) {
+                    errors.onError("enrichment of " + released.get(j).type(), x);
+                    e = released.get(j);
+                }
+                boolean endOfBatch = j == last && nothingWaiting();
+                if (e != null) {
+                    deliver(e, endOfBatch);
+                } else if (endOfBatch) {
+                    deliverEndOfBatch();
+                }
+            }
+        }
     }
 
     private boolean nothingWaiting() {

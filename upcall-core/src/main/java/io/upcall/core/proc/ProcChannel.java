@@ -73,7 +73,8 @@ public final class ProcChannel implements Channel<ProcOptions> {
         int none = ProcessEnricher.NONE;
         return new ProcessEnricher(table, attach, options.ancestors(),
                 options.pid() > 0 ? options.pid() : none, options.tree() > 0 ? options.tree() : none,
-                options.includeSelf() || context.selfPid() < 0 ? none : context.selfPid(), options.kernelMask());
+                options.includeSelf() || context.selfPid() < 0 ? none : context.selfPid(), options.kernelMask(),
+                options.execWitnessWait());
     }
 
     @Override

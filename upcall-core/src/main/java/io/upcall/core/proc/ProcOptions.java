@@ -2,6 +2,7 @@ package io.upcall.core.proc;
 
 import io.upcall.core.channel.Channel;
 import io.upcall.core.channel.ChannelOptions;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,11 +16,21 @@ import java.util.Set;
  * @param pid            keep only events about this pid, or 0 for all
  * @param tree           keep only events of this process and its descendants, or 0 for all
  * @param includeSelf    whether to keep this JVM's own thread events (they are Upcall's own noise)
+ * @param execWitnessWait how long an exec event of a process gone before {@code /proc} could be read waits for the
+ *                       audit records of that exec (in the same stream) to name its program; zero: it does not wait
  */
 public record ProcOptions(Set<ProcEventType> events, int receiveBuffer, boolean processContext, boolean ancestors, int pid,
-        int tree, boolean includeSelf) implements ChannelOptions {
+        int tree, boolean includeSelf, Duration execWitnessWait) implements ChannelOptions {
     /** 8 MiB: at the highest rate this kind of machine produces (~94 k events/s) it holds ~1 s of events. */
     public static final int DEFAULT_RECEIVE_BUFFER = ChannelOptions.DEFAULT_RECEIVE_BUFFER;
+    /**
+     * What {@code --audit-context} waits at most for audit's records of an exec: they come at the syscall's exit,
+     * usually within milliseconds of the exec event, more than a second later when the kernel's audit queue is busy.
+     * An exec whose records do not come waits less: until audit's records have gone 2 s past it.
+     */
+    public static final Duration DEFAULT_WITNESS_WAIT = Duration.ofSeconds(5);
+    /** An exec event waits at most this long: the stream's latency must stay bounded. */
+    public static final Duration MAX_WITNESS_WAIT = Duration.ofSeconds(10);
 
     public ProcOptions {
         events = events.isEmpty() ? EnumSet.noneOf(ProcEventType.class) : EnumSet.copyOf(events);
@@ -29,6 +40,10 @@ public record ProcOptions(Set<ProcEventType> events, int receiveBuffer, boolean 
         }
         events = Set.copyOf(events);
         ChannelOptions.checkReceiveBuffer(receiveBuffer);
+        if (execWitnessWait.isNegative() || execWitnessWait.compareTo(MAX_WITNESS_WAIT) > 0) {
+            throw new IllegalArgumentException("the wait for exec witnesses must be 0 to " + MAX_WITNESS_WAIT.toMillis()
+                    + " ms, not " + execWitnessWait.toMillis() + " ms");
+        }
         if (pid < 0 || tree < 0) {
             throw new IllegalArgumentException("a pid must be positive, not " + (pid < 0 ? pid : tree));
         }
@@ -36,7 +51,7 @@ public record ProcOptions(Set<ProcEventType> events, int receiveBuffer, boolean 
 
     /** Every event type, with process context, from every process but this JVM. */
     public static ProcOptions defaults() {
-        return new ProcOptions(ProcEventType.all(), DEFAULT_RECEIVE_BUFFER, true, false, 0, 0, false);
+        return new ProcOptions(ProcEventType.all(), DEFAULT_RECEIVE_BUFFER, true, false, 0, 0, false, Duration.ZERO);
     }
 
     @Override
@@ -45,34 +60,42 @@ public record ProcOptions(Set<ProcEventType> events, int receiveBuffer, boolean 
     }
 
     public ProcOptions withEvents(Set<ProcEventType> wanted) {
-        return new ProcOptions(wanted, receiveBuffer, processContext, ancestors, pid, tree, includeSelf);
+        return new ProcOptions(wanted, receiveBuffer, processContext, ancestors, pid, tree, includeSelf, execWitnessWait);
     }
 
     @Override
     public ProcOptions withReceiveBuffer(int bytes) {
-        return new ProcOptions(events, bytes, processContext, ancestors, pid, tree, includeSelf);
+        return new ProcOptions(events, bytes, processContext, ancestors, pid, tree, includeSelf, execWitnessWait);
     }
 
     public ProcOptions withProcessContext(boolean on) {
-        return new ProcOptions(events, receiveBuffer, on, ancestors, pid, tree, includeSelf);
+        return new ProcOptions(events, receiveBuffer, on, ancestors, pid, tree, includeSelf, execWitnessWait);
     }
 
     public ProcOptions withAncestors(boolean on) {
-        return new ProcOptions(events, receiveBuffer, processContext, on, pid, tree, includeSelf);
+        return new ProcOptions(events, receiveBuffer, processContext, on, pid, tree, includeSelf, execWitnessWait);
     }
 
     /** Keeps only events about {@code p} (0: all). */
     public ProcOptions withPid(int p) {
-        return new ProcOptions(events, receiveBuffer, processContext, ancestors, p, tree, includeSelf);
+        return new ProcOptions(events, receiveBuffer, processContext, ancestors, p, tree, includeSelf, execWitnessWait);
     }
 
     /** Keeps only events of {@code root} and its descendants (0: all). */
     public ProcOptions withTree(int root) {
-        return new ProcOptions(events, receiveBuffer, processContext, ancestors, pid, root, includeSelf);
+        return new ProcOptions(events, receiveBuffer, processContext, ancestors, pid, root, includeSelf, execWitnessWait);
     }
 
     public ProcOptions withIncludeSelf(boolean on) {
-        return new ProcOptions(events, receiveBuffer, processContext, ancestors, pid, tree, on);
+        return new ProcOptions(events, receiveBuffer, processContext, ancestors, pid, tree, on, execWitnessWait);
+    }
+
+    /**
+     * Exec events of processes gone before {@code /proc} could be read wait up to {@code wait} for the audit records of
+     * that exec (the audit channel must be in the same stream, with an execve rule in place) to name the program.
+     */
+    public ProcOptions withExecWitnessWait(Duration wait) {
+        return new ProcOptions(events, receiveBuffer, processContext, ancestors, pid, tree, includeSelf, wait);
     }
 
     boolean allEvents() {

@@ -41,7 +41,10 @@ final class ProcessJson {
     private static void encode(JsonBuffer b, ProcessInfo p) {
         b.beginObject().field("pid", p.pid()).field("ppid", p.ppid()).field("comm", p.comm())
                 .field("exe", p.exe()).field("cmdline", p.cmdline());
-        b.optional("uid", p.uid()).field("user", p.user());
+        b.optional("uid", p.uid()).field("user", p.user()).field("context", p.context());
+        if (p.cwd() != null) {
+            b.field("cwd", p.cwd());
+        }
         if (!p.ancestors().isEmpty()) {
             b.beginArray("ancestors");
             for (ProcessInfo.Ancestor a : p.ancestors()) {

@@ -39,6 +39,9 @@ final class ProcessTable {
         String exe;
         String cmdline;
         int uid;
+        /** {@link ProcessInfo#FROM_AUDIT} once an exec witness filled it in; else null (from /proc, or nothing). */
+        String context;
+        String cwd;
         ProcessInfo info;
 
         Entry(int pid, int ppid, String comm, String exe, String cmdline, int uid) {
@@ -145,6 +148,10 @@ final class ProcessTable {
         Entry child = parent != null
                 ? new Entry(f.childTgid(), f.parentTgid(), parent.comm, parent.exe, parent.cmdline, parent.uid)
                 : new Entry(f.childTgid(), f.parentTgid(), null, null, null, -1);
+        if (parent != null) {
+            child.context = parent.context;
+            child.cwd = parent.cwd;
+        }
         entries.put(child.pid, child);
         return child;
     }
@@ -161,6 +168,26 @@ final class ProcessTable {
         Entry fresh = Entry.of(s);
         entries.put(tgid, fresh);
         return fresh;
+    }
+
+    /**
+     * Fills in the program of {@code tgid} from an exec witness (audit's records) when the table does not know it (the
+     * process was gone before {@code /proc} could be read), or, with {@code override}, replaces what {@code /proc} gave
+     * (a read that raced the process's exit); returns its new view, or null when the table has no such process or knows
+     * its program already.
+     */
+    ProcessInfo learn(int tgid, String comm, String exe, String cmdline, String cwd, boolean override) {
+        Entry e = entries.get(tgid);
+        if (e == null || !override && e.exe != null && e.cmdline != null) {
+            return null;
+        }
+        e.comm = comm != null ? comm : e.comm;
+        e.exe = exe != null ? exe : e.exe;
+        e.cmdline = cmdline != null ? cmdline : e.cmdline;
+        e.cwd = cwd;
+        e.context = ProcessInfo.FROM_AUDIT;
+        e.info = null;
+        return info(e);
     }
 
     private Entry exit(ProcEvent.Exit e) {
@@ -187,7 +214,10 @@ final class ProcessTable {
     private ProcessInfo info(Entry e) {
         ProcessInfo info = e.info;
         if (info == null) {
-            info = new ProcessInfo(e.pid, e.ppid, e.comm, e.exe, e.cmdline, e.uid, users.name(e.uid), List.of());
+            info = e.context == null
+                    ? new ProcessInfo(e.pid, e.ppid, e.comm, e.exe, e.cmdline, e.uid, users.name(e.uid), List.of())
+                    : new ProcessInfo(e.pid, e.ppid, e.comm, e.exe, e.cmdline, e.uid, users.name(e.uid), List.of(),
+                            e.context, e.cwd);
             e.info = info;
         }
         return info;

@@ -52,4 +52,11 @@ class AcctChannelContractKernelIT extends ChannelContract<AcctOptions> {
             p.destroyForcibly();
         }
     }
+
+    /** User and group names come from this machine's files, live only. */
+    @Override
+    protected String withoutLiveContext(String json) {
+        return json.replaceFirst("\"user\":(null|\"[^\"]*\")", "\"user\":null")
+                .replaceFirst("\"group\":(null|\"[^\"]*\")", "\"group\":null");
+    }
 }

@@ -9,7 +9,9 @@ import io.upcall.protocol.taskstats.TaskStats;
 import io.upcall.protocol.taskstats.Taskstats;
 import io.upcall.protocol.taskstats.TaskstatsField;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Job membership by fork lineage, with reused pids and records that overtake their forks. */
@@ -17,7 +19,9 @@ class JobTrackerTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:10Z");
     private static final int SELF = 1000;
 
-    private final JobTracker job = new JobTracker("test", List.of("sh"), SELF);
+    /** What a rescan finds in /proc: pid to parent pid. */
+    private final Map<Integer, Integer> proc = new HashMap<>();
+    private final JobTracker job = new JobTracker("test", List.of("sh"), SELF, () -> Map.copyOf(proc));
 
     private static Instant at(int ms) {
         return T0.plusMillis(ms);
@@ -28,6 +32,10 @@ class JobTrackerTest {
     }
 
     private void exit(int ms, int pid, String comm, long writeBytes) {
+        exit(ms, pid, 1, comm, writeBytes);
+    }
+
+    private void exit(int ms, int pid, int ppid, String comm, long writeBytes) {
         TaskstatsField[] fields = TaskstatsField.values();
         long[] v = new long[fields.length];
         boolean[] has = new boolean[fields.length];
@@ -35,8 +43,9 @@ class JobTrackerTest {
         has[TaskstatsField.AC_ETIME.ordinal()] = false; // a member then lasts until its record came
         v[TaskstatsField.AC_PID.ordinal()] = pid;
         v[TaskstatsField.AC_TGID.ordinal()] = pid;
+        v[TaskstatsField.AC_PPID.ordinal()] = ppid;
         v[TaskstatsField.AC_FLAG.ordinal()] = Taskstats.AGROUP;
-        v[TaskstatsField.AC_BTIME64.ordinal()] = T0.getEpochSecond();
+        v[TaskstatsField.AC_BTIME64.ordinal()] = at(ms).getEpochSecond(); // began shortly before it ended
         v[TaskstatsField.AC_UTIME.ordinal()] = 1000;
         v[TaskstatsField.WRITE_BYTES.ordinal()] = writeBytes;
         job.onEvent(new AcctEvent(at(ms), AcctEvent.EXIT, TaskStats.of(16, comm, v, has), 1), true);
@@ -113,5 +122,120 @@ class JobTrackerTest {
         job.onEvent(new LossEvent(at(1), "proc", 3, "ENOBUFS"), true);
         exit(2, 10, "sh", 0);
         assertThat(job.record(at(3)).losses()).containsEntry("proc", 3L);
+    }
+
+    private void loss(int ms, String channel) {
+        job.onEvent(new LossEvent(at(ms), channel, LossEvent.UNKNOWN, "ENOBUFS"), true);
+    }
+
+    @Test
+    void aChildWhoseForkWasLostIsFoundRunningByTheRescan() {
+        job.root(10, at(0));
+        fork(1, 10, 11);
+        proc.putAll(Map.of(10, 1, 11, 10, 12, 11, 13, 12, 50, 1, 51, 50)); // 12 and 13 forked while forks were lost
+        loss(5, "proc");
+        exit(6, 13, "cc1", 0);
+        exit(7, 12, "cc", 0);
+        exit(8, 11, "make", 0);
+        exit(9, 51, "stranger", 0);
+        exit(10, 10, "sh", 0);
+        assertThat(job.ended(0)).isTrue();
+        JobEvent r = job.record(at(11));
+        assertThat(r.commands()).containsOnlyKeys("sh", "make", "cc", "cc1");
+        assertThat(r.processes()).isEqualTo(4);
+        assertThat(r.losses()).containsKey("proc");
+        assertThat(r.unaccounted()).isZero();
+    }
+
+    @Test
+    void aChildWhoseForkWasLostAndThatEndedIsClaimedThroughItsRecordsParent() {
+        job.root(10, at(0));
+        exit(2, 15, 14, "true", 0);       // a grandchild, forked and ended during the loss: its parent 14 unknown yet
+        loss(3, "proc");
+        exit(4, 14, 10, "sh", 0);         // its parent, child of the first process: both are ours
+        exit(5, 16, 99, "stranger", 0);   // a parent outside the job
+        exit(6, 10, "sh", 0);
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(7)).processes()).isEqualTo(3);
+        assertThat(job.record(at(7)).commands()).containsOnlyKeys("sh", "true");
+    }
+
+    @Test
+    void withoutLossARecordIsNotClaimedByItsParentAlone() {
+        job.root(10, at(0));
+        exit(2, 14, 10, "sh", 0);         // waits for its fork, which may still be on its way
+        exit(3, 10, "sh", 0);
+        assertThat(job.record(at(4)).processes()).isEqualTo(1);
+        fork(1, 10, 14);
+        assertThat(job.record(at(5)).processes()).isEqualTo(2);
+    }
+
+    @Test
+    void aForkThatComesAfterTheRescanFoundItsChildAddsNoSecondMember() {
+        job.root(10, at(0));
+        proc.putAll(Map.of(10, 1, 11, 10));
+        loss(2, "upcall");                // Upcall's own queue dropped events: the fork below was only late
+        fork(1, 10, 11);
+        exit(3, 11, "true", 0);
+        exit(4, 10, "sh", 0);
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(5)).members()).isEqualTo(2);
+        assertThat(job.record(at(5)).processes()).isEqualTo(2);
+    }
+
+    @Test
+    void afterLossAMemberGoneWithoutItsRecordIsGivenUpAndCounted() {
+        job.giveUpAfter(0);
+        job.root(10, at(0));
+        fork(1, 10, 11);
+        proc.putAll(Map.of(10, 1, 11, 10));
+        loss(2, "acct");                  // 11's exit record was among those dropped
+        exit(3, 10, "sh", 0);
+        assertThat(job.ended(0)).as("11 still runs").isFalse();
+        proc.remove(11);
+        assertThat(job.ended(0)).isTrue();
+        JobEvent r = job.record(at(4));
+        assertThat(r.unaccounted()).isEqualTo(1);
+        assertThat(r.members()).isEqualTo(2);
+        assertThat(r.processes()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutLossAMemberWithoutItsRecordKeepsTheJobOpen() {
+        job.giveUpAfter(0);
+        job.root(10, at(0));
+        fork(1, 10, 11);
+        exit(3, 10, "sh", 0);
+        assertThat(job.ended(0)).isFalse();
+    }
+
+    @Test
+    void aFirstProcessWhoseRecordCameBeforeItWasNamedCounts() {
+        exit(5, 10, "sh", 0);             // ended at once: its record was in before the starter named it
+        job.root(10, at(0));              // named with the time taken before it was started
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(6)).commands()).containsOnlyKeys("sh");
+    }
+
+    @Test
+    void aTakenOverMembersPidForkedAgainLaterByTheJobIsANewMember() {
+        job.adopt(10, at(0), List.of(10, 11));
+        exit(100, 11, "old", 0);
+        fork(3000, 10, 11);               // seconds later the pid comes round again, to a child of the job's
+        exit(3100, 11, "new", 0);
+        exit(3200, 10, "sh", 0);
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(3300)).commands()).containsOnlyKeys("sh", "old", "new");
+    }
+
+    @Test
+    void aLossBeforeTheFirstProcessWasNamedIsRescannedOnceItIs() {
+        proc.putAll(Map.of(10, 1, 11, 10));
+        loss(0, "proc");
+        job.root(10, at(0));
+        exit(2, 11, "true", 0);           // its fork was among those lost
+        exit(3, 10, "sh", 0);
+        assertThat(job.ended(0)).isTrue();
+        assertThat(job.record(at(4)).commands()).containsOnlyKeys("sh", "true");
     }
 }

@@ -23,7 +23,7 @@ class AuditLogGoldenTest {
     private static final Path DIR = Path.of("src/test/resources/fixtures/audit");
 
     @ParameterizedTest
-    @ValueSource(strings = {"raw", "enriched"})
+    @ValueSource(strings = {"raw", "enriched", "sockaddr"})
     void readsAsReviewed(String name) throws IOException {
         StringBuilder actual = new StringBuilder();
         try (BufferedReader in = Files.newBufferedReader(DIR.resolve(name + ".log"))) {

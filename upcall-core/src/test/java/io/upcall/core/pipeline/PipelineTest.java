@@ -1,5 +1,6 @@
 package io.upcall.core.pipeline;
 
+import io.upcall.core.channel.EventStage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upcall.core.event.Event;
@@ -290,5 +291,49 @@ class PipelineTest {
         late.publish(new Event[] {exec(1), exec(2)}, 2);
         assertThat(errors).containsExactly("hotplug after the stream ended: 2 events published after the stream ended "
                 + "were not delivered");
+    }
+
+    /** A stage that holds every exec of pid 1 until the stream ends (what exec parking does at the worst). */
+    private static final class Holding implements EventStage {
+        final List<Event> held = new ArrayList<>();
+
+        @Override
+        public Event process(Event e) {
+            if (e instanceof ProcessEvent pe && pe.kernel().subjectTgid() == 1) {
+                held.add(e);
+                return null;
+            }
+            return e;
+        }
+
+        @Override
+        public void release(Instant now, boolean all, java.util.function.Consumer<Event> out) {
+            if (all) {
+                held.forEach(out);
+                held.clear();
+            }
+        }
+
+        @Override
+        public Instant nextRelease() {
+            return held.isEmpty() ? null : Instant.MAX;
+        }
+    }
+
+    @Test
+    void whatAStageHoldsGoesThroughTheLaterStagesAndOutWhenTheStreamEnds() throws Exception {
+        List<String> seen = new ArrayList<>();
+        List<Integer> later = new ArrayList<>();
+        EventStage after = e -> {
+            later.add(((ProcessEvent) e).kernel().subjectTgid());
+            return e;
+        };
+        Pipeline p = new Pipeline(100, List.of(new Holding(), after), List.of((e, end) -> seen.add(
+                ((ProcessEvent) e).kernel().subjectTgid() + (end ? "!" : ""))), (w, t) -> { }, () -> T);
+        p.start();
+        p.publisher("proc").publish(new Event[] {exec(1), exec(2)}, 2);
+        p.close(java.time.Duration.ofSeconds(10));
+        assertThat(seen).containsExactly("2!", "1!");
+        assertThat(later).containsExactly(2, 1);
     }
 }

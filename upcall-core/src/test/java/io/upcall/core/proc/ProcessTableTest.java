@@ -124,7 +124,7 @@ class ProcessTableTest {
     @Test
     void theEnricherReadsProcWhenItIsMadeSoTheFirstEventFindsAProcessThatHasSinceExited() throws IOException {
         ProcessEnricher enricher = new ProcessEnricher(table, true, false, ProcessEnricher.NONE, ProcessEnricher.NONE,
-                ProcessEnricher.NONE, ProcOptions.defaults().kernelMask());
+                ProcessEnricher.NONE, ProcOptions.defaults().kernelMask(), java.time.Duration.ZERO);
         // bash exits before the first event comes: its /proc entry is gone.
         try (var files = Files.walk(proc.resolve("100"))) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -140,7 +140,7 @@ class ProcessTableTest {
     void aTreeKeepsAProcessWhoseParentExited() {
         table.rescan();
         ProcessEnricher enricher = new ProcessEnricher(table, false, false, ProcessEnricher.NONE, 100, ProcessEnricher.NONE,
-                ProcOptions.defaults().kernelMask());
+                ProcOptions.defaults().kernelMask(), java.time.Duration.ZERO);
         java.util.function.Function<ProcEvent, Object> in = k -> enricher.process(new ProcessEvent(java.time.Instant.EPOCH, k,
                 null));
         assertThat(in.apply(fork(100, 200))).isNotNull(); // sh, child of the root
