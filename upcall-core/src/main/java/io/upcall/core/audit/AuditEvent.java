@@ -163,7 +163,11 @@ public record AuditEvent(Instant time, long serial, List<AuditRecord> records) i
                         seen1 |= bit;
                     }
                 }
-                out.anyField(f.name(), f.value());
+                if (f.printable()) {
+                    out.anyPrintableField(f.name(), f.value());
+                } else {
+                    out.anyField(f.name(), f.value());
+                }
             }
             out.endObject().endObject();
         }

@@ -21,18 +21,27 @@ import java.util.function.Consumer;
 final class AuditReassembler {
     private final Duration timeout;
     private final int maxInFlight;
+    /** The last time whose deadline an Instant can hold (a log's times are the records' own, whatever they say). */
+    private final Instant latest;
     private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+    /**
+     * The event the last record went to, and its serial: a syscall's records come one after another (live, one
+     * datagram each), so most records find their event here without boxing the serial for the map.
+     */
+    private Pending last;
+    private long lastSerial;
 
     private static final class Pending {
         final long seconds;
         final int millis;
-        final Instant since;
+        /** When it has waited {@link #timeout}: computed once, not a cutoff made per record. */
+        final Instant deadline;
         final List<AuditRecord> records = new ArrayList<>(8);
 
-        Pending(AuditRecord first, Instant since) {
+        Pending(AuditRecord first, Instant deadline) {
             this.seconds = first.seconds();
             this.millis = first.millis();
-            this.since = since;
+            this.deadline = deadline;
         }
 
         boolean sameTime(AuditRecord r) {
@@ -46,19 +55,21 @@ final class AuditReassembler {
         }
         this.timeout = timeout;
         this.maxInFlight = maxInFlight;
+        this.latest = Instant.MAX.minus(timeout);
     }
 
     /** Adds a record that arrived at {@code now}; events it (or the time) completes go to {@code out}, in order. */
     void add(AuditRecord r, Instant now, Consumer<List<AuditRecord>> out) {
         expire(now, out);
-        Pending p = pending.get(r.serial());
+        long serial = r.serial();
+        Pending p = last != null && lastSerial == serial ? last : pending.get(serial);
         if (p != null && !p.sameTime(r)) {
-            out.accept(pending.remove(r.serial()).records); // the serial came round again: a new event
+            out.accept(remove(serial).records); // the serial came round again: a new event
             p = null;
         }
         if (r.type() == Audit.AUDIT_EOE) {
             if (p != null) {
-                out.accept(pending.remove(r.serial()).records);
+                out.accept(remove(serial).records);
             }
             return; // an EOE carries nothing; alone (its records went out on a timeout) it ends nothing
         }
@@ -67,27 +78,47 @@ final class AuditReassembler {
             return;
         }
         if (p == null) {
-            p = new Pending(r, now);
-            pending.put(r.serial(), p);
+            p = new Pending(r, now.isAfter(latest) ? Instant.MAX : now.plus(timeout));
+            pending.put(serial, p);
             if (pending.size() > maxInFlight) {
                 Iterator<Pending> oldest = pending.values().iterator();
-                out.accept(oldest.next().records);
+                Pending gone = oldest.next();
+                out.accept(gone.records);
                 oldest.remove();
+                forget(gone);
             }
         }
+        last = p;
+        lastSerial = serial;
         p.records.add(r);
+    }
+
+    private Pending remove(long serial) {
+        Pending p = pending.remove(serial);
+        forget(p);
+        return p;
+    }
+
+    /** Drops {@code p} from {@link #last} when it is that one: an event that went out is never added to again. */
+    private void forget(Pending p) {
+        if (p == last) {
+            last = null;
+        }
     }
 
     /** Lets go of the events that have waited {@link #timeout} by {@code now}, oldest first. */
     void expire(Instant now, Consumer<List<AuditRecord>> out) {
-        Instant cutoff = now.minus(timeout);
+        if (pending.isEmpty()) {
+            return; // the usual case live, between one EOE and the next event: no iterator, no cutoff
+        }
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            if (p.since.isAfter(cutoff)) {
+            if (now.isBefore(p.deadline)) {
                 break; // in arrival order: the rest are younger
             }
             out.accept(p.records);
             it.remove();
+            forget(p);
         }
     }
 
@@ -95,6 +126,7 @@ final class AuditReassembler {
     void flush(Consumer<List<AuditRecord>> out) {
         pending.values().forEach(p -> out.accept(p.records));
         pending.clear();
+        last = null;
     }
 
     /** Events waiting now. */

@@ -18,42 +18,87 @@ import java.util.List;
 final class AuditSummary {
     private AuditSummary() {}
 
+    /** Slots of {@link #syscallFields}: the SYSCALL record's fields the summary uses. */
+    private static final int ARCH = 0, SYSCALL = 1, SUCCESS = 2, EXIT = 3, KEY = 4, PID = 5, PPID = 6, UID = 7, AUID = 8,
+            EUID = 9, GID = 10, EGID = 11, COMM = 12, EXE = 13, A1 = 14, A2 = 15, SLOTS = 16;
+    /** The process's numbers, in the order written: slots {@code PID + i}. */
+    private static final String[] PROCESS = {"pid", "ppid", "uid", "auid", "euid", "gid", "egid"};
+
+    /**
+     * The SYSCALL record's fields the summary uses, in one pass over its fields: a lookup by name per field was ~20
+     * scans of ~28 fields per event (BENCHMARKS.md §6). The first of a repeated name counts, as {@link
+     * AuditRecord#get} finds it.
+     */
+    static String[] syscallFields(AuditRecord s) {
+        String[] v = new String[SLOTS];
+        List<AuditRecord.Field> fields = s.fields();
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            AuditRecord.Field f = fields.get(i);
+            int slot = switch (f.name()) {
+                case "arch" -> ARCH;
+                case "syscall" -> SYSCALL;
+                case "success" -> SUCCESS;
+                case "exit" -> EXIT;
+                case "key" -> KEY;
+                case "pid" -> PID;
+                case "ppid" -> PPID;
+                case "uid" -> UID;
+                case "auid" -> AUID;
+                case "euid" -> EUID;
+                case "gid" -> GID;
+                case "egid" -> EGID;
+                case "comm" -> COMM;
+                case "exe" -> EXE;
+                case "a1" -> A1;
+                case "a2" -> A2;
+                default -> -1;
+            };
+            if (slot >= 0 && v[slot] == null) {
+                v[slot] = f.value();
+            }
+        }
+        return v;
+    }
+
     static void write(AuditEvent e, JsonBuffer out) {
         AuditRecord s = e.record(Audit.AUDIT_SYSCALL);
-        AuditArch arch = s == null ? null : AuditArch.ofField(s.get("arch"));
-        out.field("syscall", syscallName(s));
-        out.field("arch", arch != null ? arch.auditName() : s == null ? null : s.get("arch"));
-        String success = s == null ? e.main().get("res") : s.get("success");
+        String[] v = s == null ? null : syscallFields(s);
+        AuditArch arch = s == null ? null : AuditArch.ofField(v[ARCH]);
+        String syscall = s == null ? null : syscallName(arch, v[SYSCALL]);
+        out.field("syscall", syscall);
+        out.field("arch", arch != null ? arch.auditName() : s == null ? null : v[ARCH]);
+        AuditRecord main = s == null ? e.main() : null;
+        String success = s == null ? main.get("res") : v[SUCCESS];
         if (success == null) {
             out.nullField("success");
         } else {
             out.field("success", success.equals("yes") || success.equals("success") || success.equals("1"));
         }
-        number(out, "exit", s == null ? null : s.get("exit"));
-        out.field("errno", errno(s));
-        out.field("key", keyText(e));
-        AuditRecord who = s != null ? s : e.main();
+        number(out, "exit", s == null ? null : v[EXIT]);
+        out.field("errno", s == null ? null : errno(v[SUCCESS], v[EXIT]));
+        out.field("key", keyText(e, s == null ? main.get("key") : v[KEY]));
         out.beginObject("process");
-        for (String n : new String[] {"pid", "ppid", "uid", "auid", "euid", "gid", "egid"}) {
-            number(out, n, who.get(n));
+        for (int i = 0; i < PROCESS.length; i++) {
+            number(out, PROCESS[i], s == null ? main.get(PROCESS[i]) : v[PID + i]);
         }
-        out.field("user", Names.user(who.get("uid"))).field("auid_user", Names.user(who.get("auid")))
-                .field("euid_user", Names.user(who.get("euid"))).field("group", Names.group(who.get("gid")))
-                .field("egid_group", Names.group(who.get("egid")));
-        out.field("comm", who.get("comm")).field("exe", who.get("exe")).endObject();
+        out.field("user", Names.user(s == null ? main.get("uid") : v[UID]))
+                .field("auid_user", Names.user(s == null ? main.get("auid") : v[AUID]))
+                .field("euid_user", Names.user(s == null ? main.get("euid") : v[EUID]))
+                .field("group", Names.group(s == null ? main.get("gid") : v[GID]))
+                .field("egid_group", Names.group(s == null ? main.get("egid") : v[EGID]));
+        out.field("comm", s == null ? main.get("comm") : v[COMM]).field("exe", s == null ? main.get("exe") : v[EXE])
+                .endObject();
         AuditRecord cwd = e.record(Audit.AUDIT_CWD);
         out.field("cwd", cwd == null ? null : cwd.get("cwd"));
         out.beginArray("paths");
-        for (AuditRecord r : e.records()) {
-            if (r.type() == Audit.AUDIT_PATH) {
-                out.beginElement().field("name", r.get("name")).field("nametype", r.get("nametype"))
-                        .field("mode", r.get("mode"));
-                number(out, "inode", r.get("inode"));
-                out.endObject();
+        List<AuditRecord> records = e.records();
+        for (int r = 0, n = records.size(); r < n; r++) {
+            if (records.get(r).type() == Audit.AUDIT_PATH) {
+                path(out, records.get(r));
             }
         }
         out.endArray();
-        mode(out, s);
+        mode(out, syscall, s == null ? null : v[A1], s == null ? null : v[A2]);
         sockaddr(out, e.record(Audit.AUDIT_SOCKADDR));
         List<String> argv = argv(e);
         if (argv == null) {
@@ -65,15 +110,36 @@ final class AuditSummary {
         }
     }
 
+    /** A PATH record's element of {@code paths}: its fields found in one pass, the first of a repeated name. */
+    private static void path(JsonBuffer out, AuditRecord r) {
+        String name = null;
+        String nametype = null;
+        String mode = null;
+        String inode = null;
+        List<AuditRecord.Field> fields = r.fields();
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            AuditRecord.Field f = fields.get(i);
+            switch (f.name()) {
+                case "name" -> name = name == null ? f.value() : name;
+                case "nametype" -> nametype = nametype == null ? f.value() : nametype;
+                case "mode" -> mode = mode == null ? f.value() : mode;
+                case "inode" -> inode = inode == null ? f.value() : inode;
+                default -> { }
+            }
+        }
+        out.beginElement().field("name", name).field("nametype", nametype).field("mode", mode);
+        number(out, "inode", inode);
+        out.endObject();
+    }
+
     /**
      * For chmod, fchmod, fchmodat and fchmodat2: the mode the call asked for (its argument, in hex in the record) as
      * octal, with the bits a reviewer looks for named; null for any other syscall.
      */
-    static void mode(JsonBuffer out, AuditRecord s) {
-        String name = syscallName(s);
+    static void mode(JsonBuffer out, String name, String a1, String a2) {
         String arg = name == null ? null : switch (name) {
-            case "chmod", "fchmod" -> s.get("a1");
-            case "fchmodat", "fchmodat2" -> s.get("a2");
+            case "chmod", "fchmod" -> a1;
+            case "fchmodat", "fchmodat2" -> a2;
             default -> null;
         };
         long mode;
@@ -123,8 +189,8 @@ final class AuditSummary {
     }
 
     /** A failed syscall's {@code exit} (a negative errno) by name, {@code ENOENT}; null when it did not fail. */
-    static String errno(AuditRecord s) {
-        String exit = s == null || !"no".equals(s.get("success")) ? null : s.get("exit");
+    static String errno(String success, String exitText) {
+        String exit = !"no".equals(success) ? null : exitText;
         try {
             long v = exit == null ? 0 : Long.parseLong(exit);
             return v < 0 && v > -4096 ? Errno.name((int) -v) : null;
@@ -135,11 +201,13 @@ final class AuditSummary {
 
     /** The syscall's name on its arch ({@code chroot}), its number as text when the table lacks it, or null. */
     static String syscallName(AuditRecord s) {
-        String number = s == null ? null : s.get("syscall");
+        return s == null ? null : syscallName(AuditArch.ofField(s.get("arch")), s.get("syscall"));
+    }
+
+    private static String syscallName(AuditArch arch, String number) {
         if (number == null) {
             return null;
         }
-        AuditArch arch = AuditArch.ofField(s.get("arch"));
         try {
             String name = arch == null ? null : arch.syscallName(Integer.parseInt(number));
             return name != null ? name : number;
@@ -244,7 +312,11 @@ final class AuditSummary {
     /** The rule keys that matched, sorted and joined by commas ({@link AuditEvent#keys()}); null when none. */
     static String keyText(AuditEvent e) {
         AuditRecord s = e.record(Audit.AUDIT_SYSCALL);
-        String key = s != null ? s.get("key") : e.main().get("key");
+        return keyText(e, s != null ? s.get("key") : e.main().get("key"));
+    }
+
+    /** {@link #keyText(AuditEvent)} when its key field ({@code key}) was found already. */
+    private static String keyText(AuditEvent e, String key) {
         if (key == null || key.equals("(null)")) {
             return null;
         }

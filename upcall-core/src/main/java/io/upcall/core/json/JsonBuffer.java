@@ -171,16 +171,19 @@ public final class JsonBuffer {
     private void key(String name) {
         int n = name.length();
         ensure(n + 4); // once for the name and its punctuation, not per byte
+        byte[] dst = bytes;
+        int p = size;
         if (!first) {
-            bytes[size++] = ',';
+            dst[p++] = ',';
         }
         first = false;
-        bytes[size++] = '"';
+        dst[p++] = '"';
         for (int i = 0; i < n; i++) {
-            bytes[size++] = (byte) name.charAt(i);
+            dst[p++] = (byte) name.charAt(i);
         }
-        bytes[size++] = '"';
-        bytes[size++] = ':';
+        dst[p++] = '"';
+        dst[p++] = ':';
+        size = p;
     }
 
     public JsonBuffer field(String name, long value) {
@@ -239,6 +242,28 @@ public final class JsonBuffer {
         string(name);
         raw((byte) ':'); // checked: an escaped name may have used the room
         string(value);
+        return this;
+    }
+
+    /**
+     * {@link #anyField(String, String)} for a value known to be printable ASCII without {@code "} or {@code \\} (a
+     * checked promise of its maker, e.g. an audit record field's {@code printable}): copied whole, not char by char.
+     */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): an array copy for such a (Latin-1) string
+    public JsonBuffer anyPrintableField(String name, String printable) {
+        int n = printable.length();
+        ensure(name.length() + n + 6); // the plain case fits without growing
+        if (!first) {
+            bytes[size++] = ',';
+        }
+        first = false;
+        string(name);
+        ensure(n + 3); // an escaped name may have used the room
+        bytes[size++] = ':';
+        bytes[size++] = '"';
+        printable.getBytes(0, n, bytes, size);
+        size += n;
+        bytes[size++] = '"';
         return this;
     }
 
@@ -353,21 +378,25 @@ public final class JsonBuffer {
         }
         int n = s.length();
         ensure(n + 2);
-        bytes[size++] = '"';
+        // The common case, printable ASCII, straight into the array; the first other char goes the slow way. The
+        // array and position in locals: C1 (as bin/upcall runs) keeps them in registers, not a field store per char.
+        byte[] dst = bytes;
+        int p = size;
+        dst[p++] = '"';
         int i = 0;
-        // The common case, printable ASCII, straight into the array; the first other char goes the slow way.
         for (; i < n; i++) {
             char c = s.charAt(i);
-            if (!plain(c)) {
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
                 break;
             }
-            bytes[size++] = (byte) c;
+            dst[p++] = (byte) c;
         }
+        size = p;
         if (i < n) {
             utf8(s, i); // escapes what needs it, encodes what is not ASCII
             raw((byte) '"');
         } else {
-            bytes[size++] = '"'; // room made by ensure(n + 2) above
+            dst[size++] = '"'; // room made by ensure(n + 2) above
         }
     }
 

@@ -57,6 +57,21 @@ class AuditReassemblerTest {
     }
 
     @Test
+    void aRecordAfterItsEventWentOutStartsANewOneEvenWhenItWasTheLastAddedTo() {
+        add(record(Audit.AUDIT_SYSCALL, 30), 0);
+        add(record(Audit.AUDIT_EOE, 30), 0);
+        add(record(Audit.AUDIT_PATH, 30), 1); // the serial's event is gone: a new one
+        add(record(Audit.AUDIT_SYSCALL, 31), 2);
+        add(record(Audit.AUDIT_CWD, 31), 2500); // 30's PATH timed out; 31's event had waited 2.5 s too
+        add(record(Audit.AUDIT_EOE, 31), 2500);
+        add(record(Audit.AUDIT_SYSCALL, 32), 5000);
+        reassembler.flush(rs -> out.add(describe(rs)));
+        add(record(Audit.AUDIT_PATH, 32), 5000); // after a flush: a new event, not the flushed one
+        reassembler.flush(rs -> out.add(describe(rs)));
+        assertThat(out).containsExactly("30: SYSCALL", "30: PATH", "31: SYSCALL", "31: CWD", "32: SYSCALL", "32: PATH");
+    }
+
+    @Test
     void anEventWithoutEoeEndsAfterTheTimeoutAndNotBefore() {
         add(record(Audit.AUDIT_CONFIG_CHANGE, 30), 0);
         reassembler.expire(T0.plusMillis(1999), rs -> out.add(describe(rs)));

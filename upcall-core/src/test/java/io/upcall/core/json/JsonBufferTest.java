@@ -27,6 +27,15 @@ class JsonBufferTest {
     }
 
     @Test
+    void aPrintableFieldIsCopiedWholeAndItsNameStillEscaped() {
+        for (int capacity = 1; capacity < 30; capacity++) {
+            JsonBuffer b = new JsonBuffer(capacity);
+            b.beginObject().field("k", 1).anyPrintableField("n\"", "a b/c").anyPrintableField("e", "").endObject();
+            assertThat(text(b)).isEqualTo("{\"k\":1,\"n\\\"\":\"a b/c\",\"e\":\"\"}");
+        }
+    }
+
+    @Test
     void numbersAsLongToString() {
         java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, 9L, 10L, 99L, 100L, 101L,
                 (long) Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, 4_294_967_295L, 999_999_999_999_999_999L,

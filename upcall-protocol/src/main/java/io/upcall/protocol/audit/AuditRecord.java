@@ -1,6 +1,7 @@
 package io.upcall.protocol.audit;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One audit record: {@code audit(1796194330.065:2): arch=c000003e syscall=44 ...}, its fields in the order sent.
@@ -19,13 +20,78 @@ public record AuditRecord(int type, long seconds, int millis, long serial, List<
     }
 
     /**
-     * One field.
-     *
-     * @param name     the key
-     * @param value    the value as text: unquoted, hex decoded when {@code encoding} is {@link Encoding#HEX}
-     * @param encoding how the kernel wrote it
+     * One field: {@code name}, {@code value} (unquoted, hex decoded when {@code encoding} is {@link Encoding#HEX}) and
+     * {@code encoding} (how the kernel wrote it). A class rather than a record so that {@link #printable()} is true only
+     * where checked: by the public constructor, or by the parser from the bytes it read.
      */
-    public record Field(String name, String value, Encoding encoding) {}
+    public static final class Field {
+        private final String name;
+        private final String value;
+        private final Encoding encoding;
+        private final boolean printable;
+
+        /**
+         * @param name     the key
+         * @param value    the value as text: unquoted, hex decoded when {@code encoding} is {@link Encoding#HEX}
+         * @param encoding how the kernel wrote it
+         */
+        public Field(String name, String value, Encoding encoding) {
+            this(name, value, encoding, printable(value));
+        }
+
+        /** For the parser, which knows {@code printable} from the bytes it made {@code value} of. */
+        Field(String name, String value, Encoding encoding, boolean printable) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.value = Objects.requireNonNull(value, "value");
+            this.encoding = Objects.requireNonNull(encoding, "encoding");
+            this.printable = printable;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public Encoding encoding() {
+            return encoding;
+        }
+
+        /**
+         * Whether {@link #value()} is printable ASCII (0x20-0x7e) without {@code "} or {@code \\}, as most are: JSON
+         * takes it as it is, so that writing it is a copy, not an escape check per char (BENCHMARKS.md §6).
+         */
+        public boolean printable() {
+            return printable;
+        }
+
+        private static boolean printable(String s) {
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Field f && name.equals(f.name) && value.equals(f.value) && encoding == f.encoding;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, value, encoding);
+        }
+
+        @Override
+        public String toString() {
+            return "Field[name=" + name + ", value=" + value + ", encoding=" + encoding + "]";
+        }
+    }
 
     /** How a value appeared in the record. */
     public enum Encoding {

@@ -231,12 +231,10 @@ public final class AuditRecordParser {
                         return fault;
                     }
                     if (out.size() == before) { // free text, not key=value: kept whole
-                        out.add(new AuditRecord.Field(key, new String(b, v + 1, close - v - 1, StandardCharsets.UTF_8),
-                                AuditRecord.Encoding.QUOTED));
+                        out.add(field(key, b, v + 1, close, AuditRecord.Encoding.QUOTED));
                     }
                 } else {
-                    out.add(new AuditRecord.Field(key, new String(b, v + 1, close - v - 1, StandardCharsets.UTF_8),
-                            AuditRecord.Encoding.QUOTED));
+                    out.add(field(key, b, v + 1, close, AuditRecord.Encoding.QUOTED));
                 }
                 at = close + 1;
                 continue;
@@ -244,11 +242,27 @@ public final class AuditRecordParser {
             int valueEnd = indexOf(b, v, end, (byte) ' ');
             String hex = hexString(key, execve, b, v, valueEnd);
             out.add(hex != null ? new AuditRecord.Field(key, hex, AuditRecord.Encoding.HEX)
-                    : new AuditRecord.Field(key, new String(b, v, valueEnd - v, StandardCharsets.UTF_8),
-                            AuditRecord.Encoding.PLAIN));
+                    : field(key, b, v, valueEnd, AuditRecord.Encoding.PLAIN));
             at = valueEnd;
         }
         return -1;
+    }
+
+    /**
+     * The field of value {@code b[from, to)}: printable ASCII, the usual value, is marked so that JSON copies it as it
+     * is, and made into a string without a UTF-8 check.
+     */
+    private static AuditRecord.Field field(String key, byte[] b, int from, int to, AuditRecord.Encoding encoding) {
+        boolean printable = true;
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') { // a byte >= 0x80 is negative
+                printable = false;
+                break;
+            }
+        }
+        return new AuditRecord.Field(key, new String(b, from, to - from,
+                printable ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8), encoding, printable);
     }
 
     /** The decoded string when {@code key} carries strings and {@code b[from, to)} is whole hex bytes; else null. */
