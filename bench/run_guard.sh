@@ -9,7 +9,7 @@
 # Added latency = case - none; ratio = guard's added latency / fan_listen's, per run.
 # The guard's JSON goes to a file: its lines and loss reports are counted (every open is one event).
 #
-# usage: run_guard.sh [-R runs] [-n opens] [pinnings...]     (default: -R 3 -n 100000 same cross free)
+# usage: run_guard.sh [-R runs] [-n opens] [-w warm-up opens] [pinnings...]   (default: -R 3 -n 100000 -w N/10 same cross free)
 # UPCALL_JARS="LABEL=JAR ..." measures each of several builds of the guard in every run and pinning, one after the
 # other, beside the same no-listener and fan_listen figures (before/after comparisons on a noisy machine); default:
 # this tree's upcall-cli/target/upcall.jar, labelled "tree".
@@ -18,10 +18,11 @@ set -uo pipefail
 
 # shellcheck source=bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-R=3 N=100000
-while getopts "R:n:" o; do
-	case $o in R) R=$OPTARG ;; n) N=$OPTARG ;; *) exit 2 ;; esac
+R=3 N=100000 WARM=""
+while getopts "R:n:w:" o; do
+	case $o in R) R=$OPTARG ;; n) N=$OPTARG ;; w) WARM=$OPTARG ;; *) exit 2 ;; esac
 done
+WARM=${WARM:-$((N / 10))}
 shift $((OPTIND - 1))
 PINS=${*:-same cross free}
 for b in openbench fan_listen; do
@@ -45,7 +46,7 @@ echo "small file" > "$MNT/file"
 marked() { grep -qs '^fanotify ' /proc/"$1"/fdinfo/* 2> /dev/null; }
 bench() { $OPIN "$BENCH_BIN/openbench" -n "$1" "$MNT/file" | tr ' ' '\n' | sed -n 's/^ns_per_open=//p'; }
 
-echo "run_guard.sh: runs=$R opens=$N pinnings='$PINS' jars='$JARS' loadavg: $(cut -d' ' -f1-3 /proc/loadavg) date: $(date -u +%FT%TZ)"
+echo "run_guard.sh: runs=$R opens=$N warm-up=$WARM pinnings='$PINS' jars='$JARS' loadavg: $(cut -d' ' -f1-3 /proc/loadavg) date: $(date -u +%FT%TZ)"
 : > "$W/runs.txt"
 for ((i = 1; i <= R; i++)); do
 	for pin in $PINS; do
@@ -59,7 +60,7 @@ for ((i = 1; i <= R; i++)); do
 		$LPIN "$BENCH_BIN/fan_listen" -d 300 -w "$W/ready" "$MNT" 2> "$W/listener.out" &
 		LP=$!
 		t=0; while [ ! -e "$W/ready" ] && [ $t -lt 100 ]; do sleep 0.1; t=$((t + 1)); done
-		bench $((N / 10)) > /dev/null
+		bench "$WARM" > /dev/null
 		c=$(bench "$N")
 		kill -INT "$LP"; wait "$LP"; LP=""
 		for lj in $JARS; do
@@ -69,7 +70,7 @@ for ((i = 1; i <= R; i++)); do
 			LP=$!
 			t=0; while ! marked "$LP" && [ $t -lt 600 ]; do sleep 0.1; t=$((t + 1)); done
 			marked "$LP" || { cat "$W/guard.err"; exit 1; }
-			bench $((N / 10)) > /dev/null
+			bench "$WARM" > /dev/null
 			g=$(bench "$N")
 			sleep 1
 			kill -TERM "$LP"; wait "$LP"; LP=""
@@ -82,7 +83,7 @@ for ((i = 1; i <= R; i++)); do
 			echo "run=$i pin=$pin jar=$label none_ns=$none fan_listen_ns=$c guard_ns=$g" \
 				"added_c_ns=$((c - none)) added_guard_ns=$((g - none))" \
 				"ratio=$(awk -v a=$((g - none)) -v b=$((c - none)) 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
-				"guard_read_to_answer_median_us=$in_guard guard_events=$lines expected=$((N + N / 10)) guard_loss_reports=$loss guard_timeouts=$timeouts" | tee -a "$W/runs.txt"
+				"guard_read_to_answer_median_us=$in_guard guard_events=$lines expected=$((N + WARM)) guard_loss_reports=$loss guard_timeouts=$timeouts" | tee -a "$W/runs.txt"
 		done
 	done
 done
