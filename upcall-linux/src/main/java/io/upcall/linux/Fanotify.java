@@ -147,6 +147,69 @@ public final class Fanotify implements AutoCloseable {
         }
     }
 
+    /**
+     * Memory one thread reuses for {@link #eventPath(int, Scratch)} and {@link #closeEventFd(int, Scratch)}, so that a
+     * reading thread allocates nothing per event (an arena per call costs more than the system call; a shared one
+     * cannot be freed without a handshake with every thread). Belongs to the thread whose arena allocated it.
+     */
+    public static final class Scratch {
+        /** {@code "/proc/self/fd/"} then up to 10 digits and a NUL. */
+        private static final byte[] PREFIX = "/proc/self/fd/".getBytes(StandardCharsets.US_ASCII);
+
+        private final MemorySegment errno;
+        private final MemorySegment link;
+        private final MemorySegment target;
+        private final byte[] bytes = new byte[PATH_MAX];
+
+        /** @param arena confined to the thread that uses it, open as long as it does */
+        public Scratch(Arena arena) {
+            this.errno = Native.allocateErrno(arena);
+            this.link = arena.allocate(PREFIX.length + 12);
+            MemorySegment.copy(PREFIX, 0, link, JAVA_BYTE, 0, PREFIX.length);
+            this.target = arena.allocate(PATH_MAX);
+        }
+
+        /** Writes {@code fd}'s digits after the prefix, NUL-terminated. */
+        private MemorySegment link(int fd) {
+            int digits = 1;
+            for (int v = fd; v >= 10; v /= 10) {
+                digits++;
+            }
+            long at = PREFIX.length + digits;
+            link.set(JAVA_BYTE, at, (byte) 0);
+            int v = fd;
+            do {
+                link.set(JAVA_BYTE, --at, (byte) ('0' + v % 10));
+                v /= 10;
+            } while (v > 0);
+            return link;
+        }
+    }
+
+    /**
+     * {@link #eventPath(int)} in the caller's {@link Scratch}: no allocation but the string.
+     *
+     * @return the path, or null when the link cannot be read (the fd was closed, or a negative fd)
+     */
+    public static String eventPath(int eventFd, Scratch scratch) {
+        if (eventFd < 0) {
+            return null;
+        }
+        long n = Native.readlink(scratch.errno, scratch.link(eventFd), scratch.target, PATH_MAX);
+        if (n < 0) {
+            return null;
+        }
+        MemorySegment.copy(scratch.target, JAVA_BYTE, 0, scratch.bytes, 0, (int) n);
+        return new String(scratch.bytes, 0, (int) n, StandardCharsets.UTF_8);
+    }
+
+    /** {@link #closeEventFd(int)} with the caller's {@link Scratch} for errno. */
+    public static void closeEventFd(int eventFd, Scratch scratch) {
+        if (eventFd >= 0) {
+            Native.close(scratch.errno, eventFd);
+        }
+    }
+
     /** Closes an fd an event carried (after answering it, for a permission event). */
     public static void closeEventFd(int eventFd) {
         if (eventFd >= 0) {

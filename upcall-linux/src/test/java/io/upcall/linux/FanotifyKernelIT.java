@@ -58,9 +58,12 @@ class FanotifyKernelIT {
             int fd = buf.get(ValueLayout.JAVA_INT, 16);
             int pid = buf.get(ValueLayout.JAVA_INT, 20);
             String path = Fanotify.eventPath(fd);
+            Fanotify.Scratch scratch = new Fanotify.Scratch(arena);
+            assertThat(Fanotify.eventPath(fd, scratch)).as("the reusable memory names it the same").isEqualTo(path);
+            assertThat(Fanotify.eventPath(fd, scratch)).as("and again, reused").isEqualTo(path);
             assertThat(group.respond(fd, response)).isZero();
             assertThat(group.respond(fd, response)).as("a second answer finds no event").isEqualTo(Errno.ENOENT);
-            Fanotify.closeEventFd(fd);
+            Fanotify.closeEventFd(fd, scratch);
             return new Object[] {mask, fd, pid, path};
         }
     }

@@ -31,6 +31,9 @@ final class EventReader implements Runnable {
     private final int selfPid;
     private final Supplier<EventSink> sinks;
     private final boolean inline;
+    private final boolean needsPath;
+    /** The reading thread's own memory for readlink and close (allocated in {@link #run}, on that thread). */
+    private Fanotify.Scratch scratch;
 
     EventReader(Guard guard, Fanotify group, GuardOptions options, int selfPid, Supplier<EventSink> sinks) {
         this.guard = guard;
@@ -39,6 +42,7 @@ final class EventReader implements Runnable {
         this.selfPid = selfPid;
         this.sinks = sinks;
         this.inline = !guard.policy().mayBlock();
+        this.needsPath = guard.policy().needsPath();
     }
 
     @Override
@@ -48,11 +52,16 @@ final class EventReader implements Runnable {
         long slack = options.slackNanos();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(BUFFER, 8);
+            scratch = new Fanotify.Scratch(arena);
             while (guard.running()) {
-                if (!group.awaitReadable(POLL_MILLIS)) {
+                // Read first, wait only when nothing is queued: under load (the next open arrived while this one was
+                // answered) one system call per batch instead of poll + read; idle, poll keeps the loop checking
+                // running() every POLL_MILLIS.
+                int n = group.read(buf);
+                if (n == 0) {
+                    group.awaitReadable(POLL_MILLIS);
                     continue;
                 }
-                int n = group.read(buf);
                 long now = System.nanoTime();
                 long offset = 0;
                 int len;
@@ -115,19 +124,19 @@ final class EventReader implements Runnable {
             return;
         }
         if (!e.isPermission()) {
-            Fanotify.closeEventFd(e.fd());
+            Fanotify.closeEventFd(e.fd(), scratch);
             return;
         }
         if (e.pid() == selfPid) {
-            guard.answerSelf(e.fd());
+            guard.answerSelf(e.fd(), scratch);
             return;
         }
         Operation op = (e.mask() & io.upcall.protocol.fanotify.Fanotify.FAN_OPEN_EXEC_PERM) != 0 ? Operation.EXEC : Operation.OPEN;
-        Pending p = new Pending(e.fd(), e.pid(), op, Fanotify.eventPath(e.fd()), now, answerBy);
         if (inline) {
-            decideHere(p, sink);
+            decideHere(e.fd(), e.pid(), op, now, sink);
             return;
         }
+        Pending p = new Pending(e.fd(), e.pid(), op, Fanotify.eventPath(e.fd(), scratch), now, answerBy);
         guard.byDeadline.add(p);
         if (!guard.decisions.offer(p) && p.claim()) {
             // The decision thread is that far behind: answer now rather than make the opener wait for it.
@@ -135,17 +144,31 @@ final class EventReader implements Runnable {
         }
     }
 
-    /** A policy that cannot block, asked here: no other thread to wake before the opener is answered. */
-    private void decideHere(Pending p, EventSink sink) {
+    /**
+     * A policy that cannot block, asked here: no other thread to wake before the opener is answered, and nothing
+     * before the answer that the decision does not need (the path only for a policy that looks at it; no
+     * {@link Pending}: no other thread sees this event). The fd stays open until the path is read after the answer.
+     */
+    private void decideHere(int fd, int pid, Operation op, long readNanos, EventSink sink) {
+        String path = needsPath ? Fanotify.eventPath(fd, scratch) : null;
         Decision d;
         try {
-            d = guard.policy().decide(new AccessRequest(p.operation(), p.path(), p.pid(), guard.openers()));
+            d = guard.policy().decide(new AccessRequest(op, path, pid, guard.openers()));
         } catch (RuntimeException ex) {
             d = null;
         }
-        p.claim();
-        AccessEvent answered = d == null ? guard.answer(p, options.onTimeout(), "error", true, null)
-                : guard.answer(p, d.verdict(), d.rule(), false, null);
+        Verdict verdict = d == null ? options.onTimeout() : d.verdict();
+        boolean taken = guard.respond(fd, verdict);
+        long latency = (System.nanoTime() - readNanos) / 1_000;
+        if (path == null) {
+            path = Fanotify.eventPath(fd, scratch); // the opener no longer waits: named for the stream only
+        }
+        Fanotify.closeEventFd(fd, scratch);
+        if (!taken) {
+            guard.answerFailures.incrementAndGet();
+        }
+        AccessEvent answered = new AccessEvent(Instant.now(), op, verdict, d == null ? "error" : d.rule(), path,
+                Opener.unknown(pid), latency, d == null);
         if (!guard.outbox.offer(answered)) {
             publish(sink, answered); // the decision thread is behind: into the stream without the opener's context
         }

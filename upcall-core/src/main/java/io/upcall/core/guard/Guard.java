@@ -201,10 +201,20 @@ public final class Guard implements Producer {
     }
 
     /** Answers this process's own event at once, allowing it: the JVM must never wait for itself. */
-    void answerSelf(int fd) {
+    void answerSelf(int fd, Fanotify.Scratch scratch) {
         selfAnswered.incrementAndGet(); // first: once answered, the opener may look at the count
         group.respond(fd, FAN_ALLOW);
-        Fanotify.closeEventFd(fd);
+        Fanotify.closeEventFd(fd, scratch);
+    }
+
+    /**
+     * Writes {@code verdict} for an event only the reading thread knows of (no {@link Pending}); the caller closes the
+     * fd after.
+     *
+     * @return whether the kernel took it
+     */
+    boolean respond(int fd, Verdict verdict) {
+        return group.respond(fd, verdict == Verdict.ALLOW ? FAN_ALLOW : FAN_DENY) == 0;
     }
 
     /**

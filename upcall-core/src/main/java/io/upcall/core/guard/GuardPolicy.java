@@ -23,4 +23,13 @@ public interface GuardPolicy {
     default boolean mayBlock() {
         return true;
     }
+
+    /**
+     * Whether {@link #decide} looks at {@link AccessRequest#path()}. A policy that says false gets a null path and is
+     * answered without the {@code readlink} that names the file; the guard names it after answering, for the stream.
+     * The default, true, is the safe answer.
+     */
+    default boolean needsPath() {
+        return true;
+    }
 }

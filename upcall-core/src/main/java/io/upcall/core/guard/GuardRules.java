@@ -32,6 +32,12 @@ public final class GuardRules implements GuardPolicy {
         return readsOpener;
     }
 
+    /** False with no rules: the default verdict alone needs no path. */
+    @Override
+    public boolean needsPath() {
+        return !matchers.isEmpty();
+    }
+
     @Override
     public Decision decide(AccessRequest request) {
         for (GuardRule.Matcher m : matchers) {

@@ -35,6 +35,10 @@ class GuardRulesTest {
         assertThat(rules.mayBlock()).as("so they are asked on the reading thread").isFalse();
         assertThat(GuardRules.of(List.of(GuardRule.parse("deny exec uid=1")), Verdict.ALLOW).mayBlock()).isTrue();
         assertThat(((GuardPolicy) request -> null).mayBlock()).as("a policy that does not say").isTrue();
+        assertThat(rules.needsPath()).as("rules look at the path").isTrue();
+        assertThat(GuardRules.of(List.of(), Verdict.DENY).needsPath()).as("a default alone answers before the readlink")
+                .isFalse();
+        assertThat(((GuardPolicy) request -> null).needsPath()).as("a policy that does not say").isTrue();
     }
 
     @Test
