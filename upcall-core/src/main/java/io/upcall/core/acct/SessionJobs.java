@@ -164,6 +164,9 @@ final class SessionJobs implements EventStage {
         if (m != null && m.record != null) {
             m = null; // an earlier holder of the pid
         }
+        if (m != null && m.adopted && m.job.sid == pid) {
+            return; // seeded from /proc as its session's leader already: its sid event came late
+        }
         SessionJob job = open(pid, time);
         if (job == null) {
             return; // past the bound: it stays in the job it was forked in
