@@ -58,6 +58,8 @@ final class SessionJobs implements EventStage {
     private final Deque<Exited> exited = new ArrayDeque<>();
     private record Exited(int pid, SessionJob.Member member, Instant time) {}
 
+    /** The wall clock the seeding is timed by (tests: a fixed one, as their events' times are). */
+    Supplier<Instant> clock = Instant::now;
     private boolean seeded;
     private long untracked;
     private long untrackedReported;
@@ -85,7 +87,7 @@ final class SessionJobs implements EventStage {
         Event e = names == null ? event : names.process(event);
         if (!seeded) {
             seeded = true; // the channels listen by the first event: nothing forked since is missed
-            seed(e == null ? Instant.now() : e.time());
+            seed(clock.get()); // when /proc is read: forks and sid events of earlier times are in it already
         }
         switch (e) {
             case ProcessEvent p when p.kernel() instanceof ProcEvent.Fork f && !f.thread() ->
@@ -141,8 +143,10 @@ final class SessionJobs implements EventStage {
     private void fork(int parent, int child, Instant time) {
         SessionJob.Member p = members.get(parent);
         SessionJob.Member old = members.get(child);
-        if (old != null && old.record == null && old.adopted && p != null && old.job == p.job) {
-            return; // seeded from /proc, its fork seen late: no new member
+        if (old != null && old.record == null && old.adopted && (!time.isAfter(old.forked) || p != null && old.job == p.job)) {
+            // Seeded from /proc (or found by a rescan), its fork seen late: no new member. /proc said where it is now
+            // (its session after a setsid() whose event is on its way too), which the fork's lineage would not.
+            return;
         }
         if (old != null && old.record == null) {
             old.job.unaccounted(old); // its pid is reused: its record was lost

@@ -27,7 +27,9 @@ class SessionJobsTest {
     private SessionJobs jobs = jobs(AcctOptions.defaults().withJobs(AcctOptions.Jobs.WITH), 100);
 
     private SessionJobs jobs(AcctOptions options, int max) {
-        return new SessionJobs(options, null, max, () -> Map.copyOf(proc));
+        SessionJobs j = new SessionJobs(options, null, max, () -> Map.copyOf(proc));
+        j.clock = () -> T0; // /proc is read at the start of the events below
+        return j;
     }
 
     private static Instant at(int ms) {
@@ -223,6 +225,32 @@ class SessionJobsTest {
         tick(2000);
         assertThat(jobRecords()).hasSize(1);
         assertThat(jobRecords().getFirst().commands()).containsOnlyKeys("bash", "sleep", "true");
+    }
+
+    @Test
+    void aSessionBegunJustBeforeTheSeedingIsOneJobWhenItsForkAndSidEventsComeLate() {
+        proc.put(7, new int[] {1, 7});     // java's session
+        proc.put(70, new int[] {7, 70});   // forked by it and setsid() already when /proc is read
+        jobs.clock = Instant::now;
+        in(new LossEvent(Instant.now().minusSeconds(5), "none", 0, "the first event seeds")); // events of the past
+        shown.clear();
+        jobs.process(new ProcessEvent(Instant.now().minusSeconds(2), new ProcEvent.Fork(0, 0, 0, 7, 7, 70, 70), null));
+        jobs.process(new ProcessEvent(Instant.now().minusSeconds(1), new ProcEvent.Sid(0, 0, 0, 70, 70), null));
+        assertThat(jobs.sessions()).containsExactlyInAnyOrder(7, 70);
+        Instant end = Instant.now().plusSeconds(1);
+        TaskstatsField[] fields = TaskstatsField.values();
+        long[] v = new long[fields.length];
+        boolean[] has = new boolean[fields.length];
+        Arrays.fill(has, true);
+        has[TaskstatsField.AC_ETIME.ordinal()] = false;
+        v[TaskstatsField.AC_PID.ordinal()] = 70;
+        v[TaskstatsField.AC_BTIME64.ordinal()] = -1;
+        in(new AcctEvent(end, AcctEvent.EXIT, TaskStats.of(16, "sh", v, has), 1));
+        jobs.release(end.plusSeconds(1), false, shown::add);
+        assertThat(jobRecords()).hasSize(1);
+        assertThat(jobRecords().getFirst().session()).isEqualTo(70);
+        assertThat(jobRecords().getFirst().processes()).isEqualTo(1);
+        assertThat(jobRecords().getFirst().unaccounted()).isZero();
     }
 
     @Test
