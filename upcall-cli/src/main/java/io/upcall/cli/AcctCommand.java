@@ -60,7 +60,8 @@ final class AcctCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Also a job record per session (type job) when its last process ended: "
             + "a process that calls setsid() starts a job named after it, its descendants by fork lineage are its "
             + "members (until one calls setsid() itself), and the record sums their exit records, as CSA's job per "
-            + "login. Sessions running at the start count from then on, their earlier processes' records not summed.")
+            + "login. A session running at the start is a job from then on: its processes then running count whole, "
+            + "those that ended before do not.")
     boolean jobs;
 
     @Option(names = "--jobs-only", description = "Only the job records of --jobs, no exit records. With --user and "
