@@ -311,6 +311,9 @@ final class SessionJobs implements EventStage {
         Instant before = now.minus(PARK);
         for (Iterator<Map.Entry<Integer, Deque<AcctEvent>>> i = parked.entrySet().iterator(); i.hasNext(); ) {
             Deque<AcctEvent> waiting = i.next().getValue();
+            if (!waiting.peekFirst().time().isBefore(before)) {
+                break; // entries are in the order their first record came: the later ones are not due either
+            }
             while (!waiting.isEmpty() && waiting.peekFirst().time().isBefore(before)) {
                 AcctEvent a = waiting.removeFirst();
                 parkedCount--;
