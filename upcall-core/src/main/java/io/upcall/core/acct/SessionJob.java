@@ -88,6 +88,11 @@ final class SessionJob {
         }
     }
 
+    /** Members known, those that left by {@code setsid()} not counted. */
+    int members() {
+        return members;
+    }
+
     int live() {
         return live;
     }

@@ -286,7 +286,7 @@ final class SessionJobs implements EventStage {
                 i.remove();
                 jobs.remove(job);
                 JobEvent r = job.record(now);
-                if (shown(job)) {
+                if (job.members() > 0 && shown(job)) { // none: its only process left to start a session
                     out.accept(r);
                 }
             } else if (job.live() > 0) {

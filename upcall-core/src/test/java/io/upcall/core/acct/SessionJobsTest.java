@@ -133,6 +133,28 @@ class SessionJobsTest {
     }
 
     @Test
+    void aJobWhoseOnlyProcessLeftForASessionOfItsOwnMakesNoRecord() {
+        setsid(1, 10);
+        fork(2, 10, 11);
+        exit(3, 10, "sh");
+        tick(1000);
+        assertThat(jobRecords()).extracting(JobEvent::session).containsExactly(10);
+        proc.put(20, new int[] {1, 20});
+        shown.clear();
+        jobs = jobs(AcctOptions.defaults().withJobs(AcctOptions.Jobs.ONLY), 100);
+        proc.put(21, new int[] {20, 20});
+        fork(1100, 21, 22);                // seeds 20 and 21; 22 joins session 20's job
+        setsid(1101, 22);                  // and leaves it
+        exit(1200, 22, "daemon");
+        exit(1300, 21, "sh");
+        exit(1400, 20, "login");
+        tick(3000);
+        assertThat(jobRecords()).extracting(JobEvent::session).containsExactlyInAnyOrder(20, 22);
+        assertThat(jobRecords()).filteredOn(j -> j.session() == 20).singleElement()
+                .satisfies(j -> assertThat(j.members()).isEqualTo(2));
+    }
+
+    @Test
     void aLateForkKeepsTheJobOpenAndJoinsIt() {
         setsid(1, 10);
         exit(5, 11, "true");               // the child's record overtook its fork (two channels)
