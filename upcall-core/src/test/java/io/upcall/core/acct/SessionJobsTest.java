@@ -134,24 +134,22 @@ class SessionJobsTest {
 
     @Test
     void aJobWhoseOnlyProcessLeftForASessionOfItsOwnMakesNoRecord() {
-        setsid(1, 10);
-        fork(2, 10, 11);
-        exit(3, 10, "sh");
+        proc.put(21, new int[] {1, 20});   // session 20's leader is gone; 21 is its last process
+        fork(1, 21, 22);                   // seeds session 20 with 21; 22 joins it
+        exit(2, 22, "true");
+        setsid(3, 21);                     // 21 leaves for a session of its own: 20's job keeps only 22
+        exit(4, 21, "daemon");
         tick(1000);
-        assertThat(jobRecords()).extracting(JobEvent::session).containsExactly(10);
-        proc.put(20, new int[] {1, 20});
+        assertThat(jobRecords()).extracting(JobEvent::session).containsExactlyInAnyOrder(20, 21);
+        proc.clear();
+        proc.put(31, new int[] {1, 30});
         shown.clear();
         jobs = jobs(AcctOptions.defaults().withJobs(AcctOptions.Jobs.ONLY), 100);
-        proc.put(21, new int[] {20, 20});
-        fork(1100, 21, 22);                // seeds 20 and 21; 22 joins session 20's job
-        setsid(1101, 22);                  // and leaves it
-        exit(1200, 22, "daemon");
-        exit(1300, 21, "sh");
-        exit(1400, 20, "login");
-        tick(3000);
-        assertThat(jobRecords()).extracting(JobEvent::session).containsExactlyInAnyOrder(20, 22);
-        assertThat(jobRecords()).filteredOn(j -> j.session() == 20).singleElement()
-                .satisfies(j -> assertThat(j.members()).isEqualTo(2));
+        setsid(5, 31);                     // seeds session 30 with 31 alone, which leaves it at once
+        exit(6, 31, "daemon");
+        tick(2000);
+        assertThat(jobRecords()).as("session 30 had no member left: no empty record").extracting(JobEvent::session)
+                .containsExactly(31);
     }
 
     @Test
