@@ -3,11 +3,15 @@ package io.upcall.cli;
 import io.upcall.core.Upcall;
 import io.upcall.core.acct.AcctOptions;
 import io.upcall.core.acct.DelayAccounting;
+import io.upcall.core.proc.ProcChannel;
+import io.upcall.core.proc.ProcEventType;
+import io.upcall.core.proc.ProcOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +27,8 @@ import picocli.CommandLine.Option;
                 + "switches it on while acct runs).", ""},
         footer = {"", "Examples:",
                 "  upcall acct --comm make --json",
-                "  upcall acct --user alice --count 10"})
+                "  upcall acct --user alice --count 10",
+                "  upcall acct --jobs-only --json"})
 final class AcctCommand implements Callable<Integer> {
     private static final Path PASSWD = Path.of("/etc/passwd");
     /**
@@ -52,6 +57,17 @@ final class AcctCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Also a record for each thread as it ends (type thread_exit).")
     boolean threads;
 
+    @Option(names = "--jobs", description = "Also a job record per session (type job) when its last process ended: "
+            + "a process that calls setsid() starts a job named after it, its descendants by fork lineage are its "
+            + "members (until one calls setsid() itself), and the record sums their exit records, as CSA's job per "
+            + "login. A session running at the start is a job from then on: its processes then running count whole, "
+            + "those that ended before do not.")
+    boolean jobs;
+
+    @Option(names = "--jobs-only", description = "Only the job records of --jobs, no exit records. With --user and "
+            + "--comm, the job's leader (its first process) must have that user and command.")
+    boolean jobsOnly;
+
     @Option(names = "--delays", description = "Switch delay accounting on (kernel.task_delayacct) while this runs, and "
             + "put back the value found when it ends.")
     boolean delays;
@@ -72,7 +88,8 @@ final class AcctCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(line, "--comm is empty: give a command name such as make, or leave it out");
         }
         long uid = user == null ? AcctOptions.ANY : uid(user, line);
-        AcctOptions options = new AcctOptions(uid, comm, threads, buffer.receiveBuffer);
+        AcctOptions.Jobs which = jobsOnly ? AcctOptions.Jobs.ONLY : jobs ? AcctOptions.Jobs.WITH : AcctOptions.Jobs.NONE;
+        AcctOptions options = new AcctOptions(uid, comm, threads, buffer.receiveBuffer, which);
         DelayAccounting held = null;
         if (delays) {
             try {
@@ -84,9 +101,15 @@ final class AcctCommand implements Callable<Integer> {
         }
         try {
             Upcall.Builder builder = Upcall.builder().source(options).batchDelay(BATCH_DELAY);
+            if (which != AcctOptions.Jobs.NONE) {
+                // Sessions begin at sid events and members join at forks: read, not shown (only acct and loss are).
+                builder.source(ProcOptions.defaults().withEvents(Set.of(ProcEventType.FORK, ProcEventType.SID))
+                        .withProcessContext(false).withReceiveBuffer(buffer.receiveBuffer));
+            }
             return new StreamRunner(line.getErr()).print(builder, parent.out(),
                     new StreamRunner.Output(json, stop.count, stop.duration,
-                            json ? null : new TableFormatter(color.useColor(), Terminals.columns())), "acct");
+                            json ? null : new TableFormatter(color.useColor(), Terminals.columns())), "acct",
+                    e -> !ProcChannel.NAME.equals(e.source()), new StreamRunner.Session() { });
         } finally {
             if (held != null) {
                 held.close();

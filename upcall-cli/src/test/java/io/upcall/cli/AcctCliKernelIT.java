@@ -73,4 +73,32 @@ class AcctCliKernelIT {
         }
         assertThat(e.get("delays").get("cpu").has("total_ns")).isTrue();
     }
+
+    @Test
+    void jobsOnlyPrintsOneRecordPerSessionAndNoExitRecord() throws Exception {
+        assumeTrue(doctorLine().contains(" available "), "taskstats unavailable here");
+        Process p = command("acct", "--jobs-only", "--json", "--comm", "sh", "--duration", "8s")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        started.add(p);
+        Thread.sleep(2000); // listening (the JVM's start)
+        Process s = new ProcessBuilder("setsid", "sh", "-c", "echo $$; /bin/true; /bin/true; /bin/true")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(s);
+        String sid = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(s.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
+            lines.add(json.readTree(line));
+        }
+        assertThat(lines).allMatch(e -> e.get("type").asText().equals("job") || e.get("type").asText().equals("loss"));
+        List<JsonNode> ours = lines.stream().filter(e -> e.path("session").asText().equals(sid)).toList();
+        assertThat(ours).as("the session's job: %s", lines).hasSize(1);
+        assertThat(ours.getFirst().get("name").asText()).isEqualTo("sh");
+        if (lines.stream().noneMatch(e -> e.get("type").asText().equals("loss"))) {
+            assertThat(ours.getFirst().get("processes").asInt()).isEqualTo(4);
+        }
+    }
 }

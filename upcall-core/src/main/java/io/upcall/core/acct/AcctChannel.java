@@ -56,10 +56,18 @@ public final class AcctChannel implements Channel<AcctOptions> {
         return new AcctMessageDecoder(options, context);
     }
 
-    /** Live: user and group names from this machine's files; a replay's ids may be another machine's. */
+    /**
+     * Live: user and group names from this machine's files; a replay's ids may be another machine's. With jobs: a job
+     * per session ({@link SessionJobs}), seeded from {@code /proc} when live.
+     */
     @Override
     public EventStage stage(AcctOptions options, StreamContext context) {
-        return context.live() ? AcctNames.system() : null;
+        EventStage names = context.live() ? AcctNames.system() : null;
+        if (options.jobs() == AcctOptions.Jobs.NONE) {
+            return names;
+        }
+        return new SessionJobs(options, names, SessionJobs.MAX_JOBS,
+                context.live() ? () -> ProcSessions.read(java.nio.file.Path.of("/proc")) : null);
     }
 
     @Override

@@ -144,7 +144,7 @@ final class AcctMessageDecoder implements MessageDecoder {
     }
 
     private void keep(AcctEvent e, List<Event> out) {
-        if (options.keeps(e)) {
+        if (options.decoderKeeps(e)) {
             out.add(e);
         }
     }

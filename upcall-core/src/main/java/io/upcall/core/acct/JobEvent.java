@@ -28,16 +28,26 @@ import java.util.Map;
  * @param losses    loss reported while it ran, by channel: the record may then miss members
  * @param unaccounted members that ended without an exit record reaching Upcall (lost): in {@code members}, not summed
  * @param cgroup    for a cgroup job, what the cgroup counted itself over the job; else null
+ * @param session   for a session's job from the live stream ({@code acct --jobs}), its session id (its leader's pid);
+ *                  else -1
  */
 public record JobEvent(Instant time, String name, int pid, List<String> command, Instant started, int processes,
         int members, int threads, int peak, Map<String, Integer> commands, TaskStats totals, int exitCode, Map<String, Long> losses,
-        int unaccounted, CgroupUsage cgroup)
+        int unaccounted, CgroupUsage cgroup, int session)
         implements Event {
 
     public JobEvent {
         command = List.copyOf(command);
         commands = Map.copyOf(commands);
         losses = Map.copyOf(losses);
+    }
+
+    /** A job of {@code jobs run} or {@code jobs add}: no session. */
+    public JobEvent(Instant time, String name, int pid, List<String> command, Instant started, int processes, int members,
+            int threads, int peak, Map<String, Integer> commands, TaskStats totals, int exitCode, Map<String, Long> losses,
+            int unaccounted, CgroupUsage cgroup) {
+        this(time, name, pid, command, started, processes, members, threads, peak, commands, totals, exitCode, losses,
+                unaccounted, cgroup, -1);
     }
 
     @Override
@@ -78,7 +88,7 @@ public record JobEvent(Instant time, String name, int pid, List<String> command,
         out.beginObject("loss");
         losses.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.field(e.getKey(), e.getValue()));
         out.endObject();
-        out.field("unaccounted", unaccounted);
+        out.field("unaccounted", unaccounted).optional("session", session);
         if (cgroup == null) {
             out.nullField("cgroup");
             return;
