@@ -34,7 +34,7 @@ final class AcctCommand implements Callable<Integer> {
     /**
      * The pause after a partial batch: 20 ms, not the stream default of 2 ms. A record is about a process that already
      * ended, so 20 ms more before it is printed costs nothing, and with fewer, fuller wake-ups Upcall's CPU per record
-     * at 1000 exits/s fell by a third to a half (BENCHMARKS.md §5). {@code -Dupcall.batchDelayNanos} still sets another.
+     * at 1000 exits/s fell by a third to a half (BENCHMARKS.md §8). {@code -Dupcall.batchDelayNanos} still sets another.
      */
     static final Duration BATCH_DELAY = Duration.ofNanos(Long.getLong("upcall.batchDelayNanos", 20_000_000L));
 
