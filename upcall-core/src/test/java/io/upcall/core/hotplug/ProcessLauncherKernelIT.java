@@ -117,7 +117,9 @@ class ProcessLauncherKernelIT {
         assumeTrue(first.cgroups() != null, "programs cannot get a cgroup of their own here: " + first.unavailable());
         Path own = ProgramCgroups.ownCgroup(Files.readAllLines(Path.of("/proc/self/mountinfo")),
                 Files.readAllLines(Path.of("/proc/self/cgroup")));
-        Path stale = Files.createDirectory(own.resolve("upcall-hotplug-999999999-1")); // no such pid: above pid_max
+        // No such pid (above pid_max); a number of its own, so that two runs of this test at once do not collide.
+        int n = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000);
+        Path stale = Files.createDirectory(own.resolve("upcall-hotplug-999999999-" + n));
         try {
             ProgramCgroups.probe();
             assertThat(stale).doesNotExist();
