@@ -1,8 +1,6 @@
 package io.upcall.core.acct;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import io.upcall.core.procfs.ProcFs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,17 +21,13 @@ final class ProcChildren {
 
     /** Every process now, by pid, with its parent's pid; a process that ends while being read is left out. */
     static Map<Integer, Integer> parents(Path proc) {
+        ProcFs procFs = new ProcFs(proc);
         Map<Integer, Integer> parents = new HashMap<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
-            for (Path dir : dirs) {
-                int child = Integer.parseInt(dir.getFileName().toString());
-                int parent = parent(dir.resolve("stat"));
-                if (parent > 0) {
-                    parents.put(child, parent);
-                }
+        for (int pid : procFs.pids()) {
+            int parent = procFs.parentOf(pid);
+            if (parent > 0) {
+                parents.put(pid, parent);
             }
-        } catch (IOException | NumberFormatException e) {
-            // an unreadable /proc: no process known
         }
         return parents;
     }
@@ -52,17 +46,5 @@ final class ProcChildren {
             }
         }
         return out;
-    }
-
-    /** The fourth field of {@code stat}, after the command in parentheses (which may hold spaces and parentheses). */
-    static int parent(Path stat) {
-        try {
-            String s = Files.readString(stat);
-            int end = s.lastIndexOf(')');
-            String[] rest = s.substring(end + 2).split(" ", 3);
-            return Integer.parseInt(rest[1]);
-        } catch (IOException | RuntimeException e) {
-            return -1; // ended meanwhile, or not a process's stat
-        }
     }
 }

@@ -126,6 +126,31 @@ public final class ProcFs {
         return close < 0 ? -1 : ppidAfter(stat, close);
     }
 
+    /** {parent pid, session id} of {@code pid} from its {@code stat}, or null if gone. */
+    public int[] parentAndSession(int pid) {
+        return parentAndSession(readString(root.resolve(Integer.toString(pid)).resolve("stat")));
+    }
+
+    /**
+     * {parent pid, session id} from a {@code stat} line: its fourth and sixth fields, after the command in parentheses
+     * (which may hold spaces and parentheses); null when it is not one.
+     */
+    public static int[] parentAndSession(String stat) {
+        if (stat == null) {
+            return null;
+        }
+        int end = stat.lastIndexOf(')');
+        if (end < 0 || end + 2 > stat.length()) {
+            return null;
+        }
+        String[] f = stat.substring(end + 2).split(" ", 5); // state ppid pgrp session ...
+        try {
+            return f.length < 5 ? null : new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[3])};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** The ppid in {@code "pid (comm) state ppid ..."}, read after the comm's closing parenthesis at {@code close}. */
     private static int ppidAfter(String stat, int close) {
         String[] rest = stat.substring(close + 1).trim().split(" ", 3);

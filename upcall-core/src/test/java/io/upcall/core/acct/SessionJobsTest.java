@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upcall.core.event.Event;
 import io.upcall.core.event.LossEvent;
 import io.upcall.core.proc.ProcessEvent;
+import io.upcall.core.procfs.ProcFs;
 import io.upcall.protocol.cnproc.ProcEvent;
 import io.upcall.protocol.taskstats.TaskStats;
 import io.upcall.protocol.taskstats.Taskstats;
@@ -305,8 +306,8 @@ class SessionJobsTest {
 
     @Test
     void statLinesWithParenthesesInTheCommandParse() {
-        assertThat(ProcSessions.parse("123 (a) b (c)) S 7 123 99 0 -1 4194560")).containsExactly(7, 99);
-        assertThat(ProcSessions.parse("garbage")).isNull();
-        assertThat(ProcSessions.parse(null)).isNull();
+        assertThat(ProcFs.parentAndSession("123 (a) b (c)) S 7 123 99 0 -1 4194560")).containsExactly(7, 99);
+        assertThat(ProcFs.parentAndSession("garbage")).isNull();
+        assertThat(ProcFs.parentAndSession(null)).isNull();
     }
 }
