@@ -69,23 +69,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-TCK=$(getconf CLK_TCK)
-kv() { tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
-mmm() {
-	sort -g | awk '{a[NR]=$1} END {
-		if (NR == 0) { print "n/a"; exit }
-		m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2
-		printf "%s / %s / %s (n=%d)\n", a[1], m, a[NR], NR }'
-}
-load_note() { echo "loadavg: $(cut -d' ' -f1-4 /proc/loadavg)  date: $(date -u +%FT%TZ)"; }
-# has_genl_socket PID: true when PID holds a NETLINK_GENERIC (16) socket
-has_genl_socket() {
-	local inodes
-	inodes=$(find "/proc/$1/fd" -maxdepth 1 -lname 'socket:*' -printf '%l\n' 2> /dev/null | tr -dc '0-9\n')
-	[ -n "$inodes" ] || return 1
-	awk -v list="$inodes" 'BEGIN { n = split(list, a, "\n"); for (i = 1; i <= n; i++) want[a[i]] = 1 }
-		NR > 1 && $2 == 16 && ($10 in want) { found = 1 } END { exit !found }' /proc/net/netlink
-}
 # wait_quiet PID: until PID used under 0.1 s of CPU in one second (at most 30 s): it has read what was queued
 wait_quiet() {
 	local i c0 c1
@@ -117,7 +100,7 @@ one_run() { # one_run RATE SINK RUN
 	UP=$!
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$UP" 2> /dev/null || break
-		has_genl_socket "$UP" && break
+		has_netlink_socket "$UP" 16 && break
 		sleep 0.1
 	done
 	if [ "$sink" = file ]; then

@@ -68,23 +68,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-TCK=$(getconf CLK_TCK)
-kv() { tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
-mmm() {
-	sort -g | awk '{a[NR]=$1} END {
-		if (NR == 0) { print "n/a"; exit }
-		m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2
-		printf "%s / %s / %s (n=%d)\n", a[1], m, a[NR], NR }'
-}
 load_note() { echo "loadavg: $(cut -d' ' -f1-4 /proc/loadavg)  date: $(date -u +%FT%TZ)  uptime:$(uptime)"; }
-# has_audit_socket PID: PID holds a NETLINK_AUDIT (9) socket
-has_audit_socket() {
-	local inodes
-	inodes=$(find "/proc/$1/fd" -maxdepth 1 -lname 'socket:*' -printf '%l\n' 2> /dev/null | tr -dc '0-9\n')
-	[ -n "$inodes" ] || return 1
-	awk -v list="$inodes" 'BEGIN { n = split(list, a, "\n"); for (i = 1; i <= n; i++) want[a[i]] = 1 }
-		NR > 1 && $2 == 9 && ($10 in want) { found = 1 } END { exit !found }' /proc/net/netlink
-}
 # upcall_idle: Upcall's output grew by less than 4 KiB and it used under 0.1 s of CPU in 1 s (at most 30 s)
 upcall_idle() {
 	local i s0 s1 c0 c1
@@ -112,7 +96,7 @@ one_run() { # one_run CASE RUN
 		UP=$!
 		for ((i = 0; i < 300; i++)); do
 			kill -0 "$UP" 2> /dev/null || break
-			has_audit_socket "$UP" && break
+			has_netlink_socket "$UP" 9 && break
 			sleep 0.1
 		done
 		sleep 0.5

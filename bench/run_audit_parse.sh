@@ -45,13 +45,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-kv() { tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
-mmm() {
-	sort -g | awk '{a[NR]=$1} END {
-		if (NR == 0) { print "n/a"; exit }
-		m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2
-		printf "%s / %s / %s (n=%d)\n", a[1], m, a[NR], NR }'
-}
 load_note() { echo "loadavg: $(cut -d' ' -f1-4 /proc/loadavg)  date: $(date -u +%FT%TZ)  uptime:$(uptime)"; }
 
 # make_log SEED LINES OUT: the seed repeated with shifted serials and seconds (bounded: at most 100,000 copies)

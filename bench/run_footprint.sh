@@ -33,7 +33,6 @@ ARGS=("$@")
 build_jar
 
 "$UPCALL" --version > /dev/null || exit 1 # builds what is missing (jar, AOT cache) before the measurement
-TCK=$(getconf CLK_TCK)
 "$UPCALL" "${ARGS[@]}" > /dev/null 2> /tmp/run_footprint.$$.err &
 P=$!
 trap 'kill -0 $P 2> /dev/null && kill -INT $P; rm -f /tmp/run_footprint.$$.err' EXIT

@@ -63,23 +63,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-TCK=$(getconf CLK_TCK)
-kv() { tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
-mmm() {
-	sort -g | awk '{a[NR]=$1} END {
-		if (NR == 0) { print "n/a"; exit }
-		m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2
-		printf "%s / %s / %s (n=%d)\n", a[1], m, a[NR], NR }'
-}
-load_note() { echo "loadavg: $(cut -d' ' -f1-4 /proc/loadavg)  date: $(date -u +%FT%TZ)"; }
-# has_cn_socket PID: true when PID holds a NETLINK_CONNECTOR (11) socket
-has_cn_socket() {
-	local inodes
-	inodes=$(find "/proc/$1/fd" -maxdepth 1 -lname 'socket:*' -printf '%l\n' 2> /dev/null | tr -dc '0-9\n')
-	[ -n "$inodes" ] || return 1
-	awk -v list="$inodes" 'BEGIN { n = split(list, a, "\n"); for (i = 1; i <= n; i++) want[a[i]] = 1 }
-		NR > 1 && $2 == 11 && ($10 in want) { found = 1 } END { exit !found }' /proc/net/netlink
-}
 # wait_drained FILE PID: until PID's output FILE grew by less than 32 KiB (a few dozen events from the
 # rest of the machine, our own sleep included) and PID used under 0.2 s of CPU in one second (at most 30 s)
 wait_drained() {
@@ -114,7 +97,7 @@ one_run() { # one_run MODE RUN VARIANT
 	# subscribed? First its connector socket, then (when it prints every event) our own /bin/true.
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$UP" 2> /dev/null || break
-		has_cn_socket "$UP" && break
+		has_netlink_socket "$UP" 11 && break
 		sleep 0.1
 	done
 	if [[ $args == *--tree* || $args == *--pid* ]]; then

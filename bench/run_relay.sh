@@ -45,7 +45,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-TCK=$(getconf CLK_TCK)
 
 one_run() { # one_run MODE RUN
 	local mode=$1 run=$2 i
